@@ -1,0 +1,137 @@
+/* Declarations shared by the sono command-line program's files.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The program only calls libsono's public API.  Every failure is reported as
+ * one line on stderr, "sono CMD: SUBJECT: what is wrong", where SUBJECT is
+ * the file or the option at fault, and the exit status is EXIT_USAGE for bad
+ * options and EXIT_FAIL for everything else. */
+#ifndef SONO_CLI_H
+#define SONO_CLI_H
+
+#include <stddef.h>
+
+#include "sono.h"
+
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+/* The subcommand being run, for messages. */
+extern const char *cli_command;
+
+void cli_error(const char *subject, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void cli_warn(const char *subject, const char *fmt, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Reports a library status about a file. */
+void cli_file_error(const char *path, int status);
+
+/* ---- options (options.c) ---- */
+
+/* The command line as a cursor: options take "--name VALUE" or
+ * "--name=VALUE". */
+typedef struct cli_args {
+    int argc;
+    char **argv;
+    int i;              /* current argument */
+    const char *value;  /* value of the option just matched */
+} cli_args;
+
+/* 1 if argv[i] is the option `name` (taking a value when has_value), and
+ * advances past it; 0 if it is another argument; -1 on a missing value. */
+int cli_match(cli_args *a, const char *name, int has_value);
+
+/* Strict number parsing; on failure reports "OPTION: must be ..., got 'V'"
+ * and returns -1. */
+int cli_size(const char *opt, const char *v, size_t min, size_t max,
+             size_t *out);
+int cli_double(const char *opt, const char *v, double min, double max,
+               double *out);
+
+typedef struct cli_common {
+    const char *input;
+    const char *output;
+    sono_source_params audio;
+    sono_stft_params stft;
+    sono_mel_params mel;
+    int hop_given, win_given;
+} cli_common;
+
+void cli_common_init(cli_common *c);
+/* Tries the audio / stft / mel option groups and -o; returns 1 if the
+ * argument was consumed, 0 if not, -1 after reporting an error. */
+int cli_parse_audio(cli_args *a, cli_common *c);
+int cli_parse_stft(cli_args *a, cli_common *c);
+int cli_parse_mel(cli_args *a, cli_common *c);
+int cli_parse_output(cli_args *a, cli_common *c);
+/* A positional argument or an unknown option: returns 1 if it was taken as
+ * the input, -1 after reporting an error. */
+int cli_parse_positional(cli_args *a, cli_common *c);
+/* Checks the STFT options against each other; reports and returns -1. */
+int cli_check_stft(cli_common *c);
+/* Checks that input and output were given and differ. */
+int cli_check_paths(cli_common *c, int need_output);
+
+/* --db [--ref max|VALUE] [--top-db DB|none], shared by stft and mel. */
+typedef struct cli_db {
+    int enabled;
+    int ref_given, top_given;
+    sono_db_params params;
+} cli_db;
+void cli_db_init(cli_db *d);
+int cli_parse_db(cli_args *a, cli_db *d);
+int cli_check_db(const cli_db *d);
+/* The column map that applies a prepared dB conversion. */
+typedef struct cli_db_map {
+    sono_db db;
+    size_t rows;
+} cli_db_map;
+int cli_db_column(void *ctx, const void *in, void *out);
+/* Prepares m from d's options and the peak of the data; reports errors. */
+int cli_db_prepare(const char *subject, cli_db_map *m, const cli_db *d,
+                   double peak, size_t rows);
+
+/* Help text of the option groups. */
+extern const char cli_help_audio[];
+extern const char cli_help_stft[];
+extern const char cli_help_mel[];
+extern const char cli_help_db[];
+
+/* ---- the audio -> frames pipeline (pipeline.c) ---- */
+
+typedef int (*cli_frame_fn)(void *ctx, const sono_complex *frame);
+
+/* Opens the input audio as the options ask; reports errors. */
+sono_source *cli_open_audio(const cli_common *c);
+/* Streams the source through an STFT plan and calls fn for every frame;
+ * reports errors (with the input's name) and returns 0 on success. */
+int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
+                 void *ctx);
+/* Checks the mel options against the sample rate (errors and warnings). */
+int cli_check_mel(cli_common *c, double sample_rate);
+
+/* ---- outputs (output.c) ---- */
+
+/* Finishes an npy writer, reporting errors against the output path. */
+int cli_finish_npy(const cli_common *c, sono_npy_writer *w, sono_column_map map,
+                   void *ctx, size_t out_rows, sono_dtype out_dtype);
+sono_npy_writer *cli_new_npy(const cli_common *c, sono_dtype dt, size_t rows);
+
+/* Streams the mel spectrogram (power 1 or 2) of src into w, one column per
+ * frame, and returns the largest value in *peak; 0 or an exit status. */
+int cli_mel_stream(cli_common *c, sono_source *src, int power,
+                   sono_npy_writer *w, double *peak);
+
+/* ---- subcommands ---- */
+int cmd_info(int argc, char **argv);
+int cmd_stft(int argc, char **argv);
+int cmd_istft(int argc, char **argv);
+int cmd_mel(int argc, char **argv);
+int cmd_mfcc(int argc, char **argv);
+
+#endif

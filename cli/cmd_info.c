@@ -1,0 +1,111 @@
+/* sono info: what an audio file or a .npy holds.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Prints s as a JSON string. */
+static void json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            printf("\\%c", ch);
+        else if (ch < 0x20)
+            printf("\\u%04x", ch);
+        else
+            putchar(ch);
+    }
+    putchar('"');
+}
+
+static int npy_info(const char *path, int json)
+{
+    int err = SONO_OK;
+    sono_npy_reader *r = sono_npy_reader_open(path, &err);
+    if (!r) {
+        cli_error(path, err == SONO_ERR_FORMAT ? "not a 2-D float or complex .npy matrix"
+                                               : "%s", sono_strerror(err));
+        return EXIT_FAIL;
+    }
+    sono_dtype dt;
+    size_t rows, cols;
+    sono_npy_reader_shape(r, &dt, &rows, &cols);
+    sono_npy_reader_close(r);
+    const char *dts = dt == SONO_DTYPE_C64 ? "complex64" : "float32";
+    if (json) {
+        printf("{\"file\": ");
+        json_string(path);
+        printf(", \"kind\": \"npy\", \"dtype\": \"%s\", \"shape\": [%zu, %zu]}\n",
+               dts, rows, cols);
+    } else {
+        printf("file:     %s\nkind:     npy\ndtype:    %s\nshape:    %zu x %zu\n",
+               path, dts, rows, cols);
+    }
+    return 0;
+}
+
+int cmd_info(int argc, char **argv)
+{
+    const char *path = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            printf("usage: sono info FILE [--json]\n\n"
+                   "Format, channels, sample rate, length and duration of an audio file,\n"
+                   "or dtype and shape of a .npy matrix.\n");
+            return 0;
+        }
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            cli_error(argv[i], "unknown option (see 'sono info --help')");
+            return EXIT_USAGE;
+        } else if (path) {
+            cli_error(argv[i], "unexpected argument: the file is already '%s'", path);
+            return EXIT_USAGE;
+        } else {
+            path = argv[i];
+        }
+    }
+    if (!path) {
+        cli_error(NULL, "no file given (see 'sono info --help')");
+        return EXIT_USAGE;
+    }
+    if (ends_with(path, ".npy"))
+        return npy_info(path, json);
+    sono_audio_info info;
+    int err = sono_audio_probe(path, &info);
+    if (err != SONO_OK) {
+        if (err == SONO_ERR_FORMAT)
+            cli_error(path, "not an audio file that can be read (corrupt, empty, "
+                      "unsupported, or declaring 0 channels or 0 Hz)");
+        else
+            cli_file_error(path, err);
+        return EXIT_FAIL;
+    }
+    double seconds = info.frames >= 0 ? (double)info.frames / info.sample_rate : -1;
+    if (json) {
+        printf("{\"file\": ");
+        json_string(path);
+        printf(", \"kind\": \"audio\", \"format\": \"%s\", \"subtype\": \"%s\", "
+               "\"channels\": %d, \"sample_rate\": %.0f, \"frames\": %lld, "
+               "\"duration\": %.6f}\n",
+               info.format, info.subtype, info.channels, info.sample_rate,
+               (long long)info.frames, seconds);
+    } else {
+        printf("file:        %s\nformat:      %s (%s)\nchannels:    %d\n"
+               "sample rate: %.0f Hz\nframes:      %lld\nduration:    %.3f s\n",
+               path, info.format, info.subtype, info.channels, info.sample_rate,
+               (long long)info.frames, seconds);
+    }
+    return 0;
+}

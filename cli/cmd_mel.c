@@ -1,0 +1,138 @@
+/* sono mel: the mel spectrogram (librosa.feature.melspectrogram), optionally
+ * in dB, as .npy.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct mel_job {
+    int power;
+    size_t bins;
+    float *spectrum;
+    float *bands;
+    sono_mel *mel;
+    double peak;
+    sono_npy_writer *w;
+    const char *output;
+} mel_job;
+
+static int on_frame(void *ctx, const sono_complex *frame)
+{
+    mel_job *j = ctx;
+    if (j->power == 1)
+        sono_magnitude(frame, j->spectrum, j->bins);
+    else
+        sono_power(frame, j->spectrum, j->bins);
+    sono_mel_apply(j->mel, j->spectrum, j->bands);
+    size_t n = sono_mel_bands(j->mel);
+    for (size_t i = 0; i < n; i++)
+        if (j->bands[i] > j->peak)
+            j->peak = j->bands[i];
+    int err = sono_npy_writer_push(j->w, j->bands);
+    if (err != SONO_OK)
+        cli_error(j->output, "%s", sono_strerror(err));
+    return err != SONO_OK;
+}
+
+static void help(void)
+{
+    printf("usage: sono mel IN -o OUT.npy [audio] [stft] [mel] [--power 1|2] [--db ...]\n\n"
+           "The mel spectrogram of IN as librosa.feature.melspectrogram: an n_mels x frames\n"
+           "float32 matrix.\n\n"
+           "output:\n"
+           "  -o, --output FILE    the .npy to write (required)\n"
+           "  --power 1|2          magnitude or power spectrogram (default: 2)\n"
+           "  --db                 in dB: power_to_db for power 2, amplitude_to_db for 1\n"
+           "%s\n%s\n%s\n%s", cli_help_db, cli_help_audio, cli_help_stft, cli_help_mel);
+}
+
+int cli_mel_stream(cli_common *c, sono_source *src, int power,
+                   sono_npy_writer *w, double *peak)
+{
+    int r = EXIT_USAGE, err = SONO_OK;
+    mel_job j = {power, sono_stft_bins(&c->stft), NULL, NULL, NULL, 0.0, w,
+                 c->output};
+    if (cli_check_mel(c, sono_source_rate(src)))
+        goto done;
+    r = EXIT_FAIL;
+    j.mel = sono_mel_new(&c->mel, sono_source_rate(src), c->stft.n_fft, &err);
+    if (!j.mel) {
+        cli_error("--n-mels", "cannot build the mel filterbank: %s",
+                  sono_strerror(err));
+        goto done;
+    }
+    if (sono_mel_empty_filters(j.mel) > 0)
+        cli_warn("--n-mels", "%zu of %zu mel filters are empty; try fewer mel "
+                 "bands or a larger --n-fft", sono_mel_empty_filters(j.mel),
+                 c->mel.n_mels);
+    j.spectrum = malloc(j.bins * sizeof(float));
+    j.bands = malloc(c->mel.n_mels * sizeof(float));
+    if (!j.spectrum || !j.bands) {
+        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
+        goto done;
+    }
+    if (cli_run_stft(c, src, on_frame, &j))
+        goto done;
+    *peak = j.peak;
+    r = 0;
+done:
+    sono_mel_free(j.mel);
+    free(j.spectrum);
+    free(j.bands);
+    return r;
+}
+
+int cmd_mel(int argc, char **argv)
+{
+    cli_common c;
+    cli_db db;
+    cli_args a = {argc, argv, 1, NULL};
+    size_t power = 2;
+    int m;
+    cli_common_init(&c);
+    cli_db_init(&db);
+    while (a.i < argc) {
+        if (strcmp(argv[a.i], "-h") == 0 || strcmp(argv[a.i], "--help") == 0) {
+            help();
+            return 0;
+        }
+        if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
+            (m = cli_parse_stft(&a, &c)) || (m = cli_parse_mel(&a, &c)) ||
+            (m = cli_parse_db(&a, &db))) {
+            if (m < 0)
+                return EXIT_USAGE;
+            continue;
+        }
+        if ((m = cli_match(&a, "--power", 1)) != 0) {
+            if (m < 0 || cli_size("--power", a.value, 1, 2, &power))
+                return EXIT_USAGE;
+            continue;
+        }
+        if (cli_parse_positional(&a, &c) < 0)
+            return EXIT_USAGE;
+    }
+    db.params.amplitude = power == 1;
+    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c))
+        return EXIT_USAGE;
+
+    sono_source *src = cli_open_audio(&c);
+    if (!src)
+        return EXIT_FAIL;
+    double peak = 0.0;
+    sono_npy_writer *w = cli_new_npy(&c, SONO_DTYPE_F32, c.mel.n_mels);
+    int r = w ? cli_mel_stream(&c, src, (int)power, w, &peak) : EXIT_FAIL;
+    if (r == 0) {
+        cli_db_map map;
+        if (db.enabled)
+            r = cli_db_prepare(c.input, &map, &db, peak, c.mel.n_mels) ||
+                cli_finish_npy(&c, w, cli_db_column, &map, c.mel.n_mels,
+                               SONO_DTYPE_F32);
+        else
+            r = cli_finish_npy(&c, w, NULL, NULL, 0, SONO_DTYPE_F32);
+        r = r ? EXIT_FAIL : 0;
+    }
+    sono_npy_writer_free(w);
+    sono_source_close(src);
+    return r;
+}

@@ -1,0 +1,122 @@
+/* sono stft: the complex STFT, or its magnitude, power or dB, as .npy.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum { OUT_COMPLEX, OUT_MAGNITUDE, OUT_POWER };
+
+typedef struct stft_job {
+    int kind;
+    size_t bins;
+    float *column;
+    double peak;
+    sono_npy_writer *w;
+    const char *output;
+} stft_job;
+
+static int on_frame(void *ctx, const sono_complex *frame)
+{
+    stft_job *j = ctx;
+    const void *col = frame;
+    if (j->kind != OUT_COMPLEX) {
+        if (j->kind == OUT_MAGNITUDE)
+            sono_magnitude(frame, j->column, j->bins);
+        else
+            sono_power(frame, j->column, j->bins);
+        for (size_t k = 0; k < j->bins; k++)
+            if (j->column[k] > j->peak)
+                j->peak = j->column[k];
+        col = j->column;
+    }
+    int err = sono_npy_writer_push(j->w, col);
+    if (err != SONO_OK)
+        cli_error(j->output, "%s", sono_strerror(err));
+    return err != SONO_OK;
+}
+
+static void help(void)
+{
+    printf("usage: sono stft IN -o OUT.npy [audio] [stft] [--magnitude | --power | --db]\n\n"
+           "The short-time Fourier transform of IN as librosa.stft: a bins x frames\n"
+           "matrix, complex64 unless a magnitude flag is given (then float32).\n\n"
+           "output:\n"
+           "  -o, --output FILE    the .npy to write (required)\n"
+           "  --magnitude          |S|\n"
+           "  --power              |S|^2\n"
+           "  --db                 amplitude_to_db(|S|): ref 1.0, amin 1e-5, top_db 80\n"
+           "%s\n%s\n%s", cli_help_db, cli_help_audio, cli_help_stft);
+}
+
+int cmd_stft(int argc, char **argv)
+{
+    cli_common c;
+    cli_db db;
+    cli_args a = {argc, argv, 1, NULL};
+    int kind = OUT_COMPLEX, flags = 0, m;
+    cli_common_init(&c);
+    cli_db_init(&db);
+    db.params.amplitude = 1;
+    while (a.i < argc) {
+        if (strcmp(argv[a.i], "-h") == 0 || strcmp(argv[a.i], "--help") == 0) {
+            help();
+            return 0;
+        }
+        if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
+            (m = cli_parse_stft(&a, &c)) || (m = cli_parse_db(&a, &db))) {
+            if (m < 0)
+                return EXIT_USAGE;
+            continue;
+        }
+        if (cli_match(&a, "--magnitude", 0)) {
+            kind = OUT_MAGNITUDE;
+            flags++;
+            continue;
+        }
+        if (cli_match(&a, "--power", 0)) {
+            kind = OUT_POWER;
+            flags++;
+            continue;
+        }
+        if (cli_parse_positional(&a, &c) < 0)
+            return EXIT_USAGE;
+    }
+    if (db.enabled) {
+        kind = OUT_MAGNITUDE;
+        flags++;
+    }
+    if (flags > 1) {
+        cli_error("--db", "choose one of --magnitude, --power and --db");
+        return EXIT_USAGE;
+    }
+    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c))
+        return EXIT_USAGE;
+
+    sono_source *src = cli_open_audio(&c);
+    if (!src)
+        return EXIT_FAIL;
+    stft_job j = {kind, sono_stft_bins(&c.stft), NULL, 0.0, NULL, c.output};
+    int r = EXIT_FAIL;
+    j.column = malloc(j.bins * sizeof(float));
+    j.w = cli_new_npy(&c, kind == OUT_COMPLEX ? SONO_DTYPE_C64 : SONO_DTYPE_F32,
+                      j.bins);
+    if (!j.column || !j.w || cli_run_stft(&c, src, on_frame, &j))
+        goto done;
+    if (db.enabled) {
+        cli_db_map map;
+        if (cli_db_prepare(c.input, &map, &db, j.peak, j.bins) ||
+            cli_finish_npy(&c, j.w, cli_db_column, &map, j.bins, SONO_DTYPE_F32))
+            goto done;
+    } else if (cli_finish_npy(&c, j.w, NULL, NULL, 0, SONO_DTYPE_F32)) {
+        goto done;
+    }
+    r = 0;
+done:
+    sono_npy_writer_free(j.w);
+    free(j.column);
+    sono_source_close(src);
+    return r;
+}

@@ -1,0 +1,54 @@
+/* sono: sound into spectrograms and back, from the shell.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+    const char *name;
+    int (*run)(int, char **);
+    const char *summary;
+} commands[] = {
+    {"info", cmd_info, "what an audio file or a .npy holds"},
+    {"stft", cmd_stft, "short-time Fourier transform to .npy"},
+    {"istft", cmd_istft, "inverse STFT of a complex .npy to audio"},
+    {"mel", cmd_mel, "mel spectrogram to .npy"},
+    {"mfcc", cmd_mfcc, "MFCCs to .npy"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: sono COMMAND [ARGS...]\n"
+                 "       sono COMMAND --help\n"
+                 "       sono --version\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nNumbers follow librosa 0.10: rows of a .npy are frequency bins, mel bands\n"
+                 "or coefficients, columns are frames.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("sono %s\n", sono_version_string());
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            cli_command = commands[i].name;
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "sono: %s: unknown command (see 'sono --help')\n", argv[1]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,401 @@
+/* Command-line options shared by the subcommands, parsed strictly: every
+ * value is checked for its type and range and a bad one is named.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+
+const char *cli_command = "";
+
+static void vreport(const char *kind, const char *subject, const char *fmt,
+                    va_list ap)
+{
+    fprintf(stderr, "sono%s%s: %s%s%s", *cli_command ? " " : "", cli_command,
+            kind, subject ? subject : "", subject ? ": " : "");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_error(const char *subject, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport("", subject, fmt, ap);
+    va_end(ap);
+}
+
+void cli_warn(const char *subject, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport("warning: ", subject, fmt, ap);
+    va_end(ap);
+}
+
+void cli_file_error(const char *path, int status)
+{
+    switch (status) {
+    case SONO_ERR_IO:
+        cli_error(path, "cannot open or read: %s", strerror(errno ? errno : EIO));
+        break;
+    case SONO_ERR_FORMAT:
+        cli_error(path, "corrupt or not a supported file");
+        break;
+    case SONO_ERR_EMPTY:
+        cli_error(path, "holds no audio samples");
+        break;
+    default:
+        cli_error(path, "%s", sono_strerror(status));
+    }
+}
+
+int cli_match(cli_args *a, const char *name, int has_value)
+{
+    const char *arg = a->argv[a->i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) != 0)
+        return 0;
+    if (arg[n] == '\0') {
+        if (!has_value) {
+            a->i++;
+            return 1;
+        }
+        if (a->i + 1 >= a->argc) {
+            cli_error(name, "needs a value");
+            return -1;
+        }
+        a->value = a->argv[a->i + 1];
+        a->i += 2;
+        return 1;
+    }
+    if (arg[n] == '=' && has_value) {
+        a->value = arg + n + 1;
+        a->i++;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_size(const char *opt, const char *v, size_t min, size_t max,
+             size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (!*v || *end || v[0] == '-' || v[0] == '+' || errno || x < min ||
+        x > max) {
+        cli_error(opt, "must be an integer from %zu to %zu, got '%s'", min,
+                  max, v);
+        return -1;
+    }
+    *out = (size_t)x;
+    return 0;
+}
+
+int cli_double(const char *opt, const char *v, double min, double max,
+               double *out)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(v, &end);
+    if (!*v || *end || errno == ERANGE || !isfinite(x) || x < min || x > max) {
+        cli_error(opt, "must be a number from %g to %g, got '%s'", min, max, v);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+void cli_common_init(cli_common *c)
+{
+    memset(c, 0, sizeof *c);
+    sono_source_params_default(&c->audio);
+    sono_stft_params_default(&c->stft);
+    sono_mel_params_default(&c->mel);
+}
+
+const char cli_help_audio[] =
+    "audio options:\n"
+    "  --sr RATE            resample to RATE Hz with soxr HQ (default: the file's rate)\n"
+    "  --channel N|mix      one channel (0-based) or the mean of all (default: mix)\n"
+    "  --offset SEC         start reading SEC seconds in (default: 0)\n"
+    "  --duration SEC       read at most SEC seconds (default: to the end)\n";
+
+int cli_parse_audio(cli_args *a, cli_common *c)
+{
+    int m;
+    if ((m = cli_match(a, "--sr", 1)) != 0)
+        return m < 0 ? -1
+               : cli_double("--sr", a->value, 1, 4e6, &c->audio.sample_rate) ? -1 : 1;
+    if ((m = cli_match(a, "--channel", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        if (strcmp(a->value, "mix") == 0) {
+            c->audio.channel = SONO_CHANNEL_MIX;
+            return 1;
+        }
+        size_t ch;
+        if (cli_size("--channel", a->value, 0, 65535, &ch))
+            return -1;
+        c->audio.channel = (int)ch;
+        return 1;
+    }
+    if ((m = cli_match(a, "--offset", 1)) != 0)
+        return m < 0 ? -1
+               : cli_double("--offset", a->value, 0, 1e9, &c->audio.offset) ? -1 : 1;
+    if ((m = cli_match(a, "--duration", 1)) != 0)
+        return m < 0 ? -1
+               : cli_double("--duration", a->value, 0, 1e9, &c->audio.duration) ? -1 : 1;
+    return 0;
+}
+
+const char cli_help_stft[] =
+    "STFT options:\n"
+    "  --n-fft N            FFT size (default: 2048)\n"
+    "  --hop N              hop length in samples (default: win-length / 4)\n"
+    "  --win-length N       window length, at most n-fft (default: n-fft)\n"
+    "  --window NAME        hann, hamming, blackman, bartlett, rectangular (default: hann)\n"
+    "  --center, --no-center  pad n-fft/2 on both sides (default: --center)\n"
+    "  --pad-mode MODE      constant, reflect, edge (default: constant)\n";
+
+int cli_parse_stft(cli_args *a, cli_common *c)
+{
+    int m;
+    if ((m = cli_match(a, "--n-fft", 1)) != 0)
+        return m < 0 ? -1
+               : cli_size("--n-fft", a->value, 2, SONO_MAX_N_FFT, &c->stft.n_fft) ? -1 : 1;
+    if ((m = cli_match(a, "--hop", 1)) != 0) {
+        c->hop_given = 1;
+        return m < 0 ? -1
+               : cli_size("--hop", a->value, 1, SONO_MAX_N_FFT, &c->stft.hop_length) ? -1 : 1;
+    }
+    if ((m = cli_match(a, "--win-length", 1)) != 0) {
+        c->win_given = 1;
+        return m < 0 ? -1
+               : cli_size("--win-length", a->value, 1, SONO_MAX_N_FFT, &c->stft.win_length) ? -1 : 1;
+    }
+    if ((m = cli_match(a, "--window", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        if (sono_window_from_name(a->value, &c->stft.window) != SONO_OK) {
+            cli_error("--window", "unknown window '%s' (hann, hamming, blackman, "
+                      "bartlett, rectangular)", a->value);
+            return -1;
+        }
+        return 1;
+    }
+    if ((m = cli_match(a, "--center", 0)) != 0) {
+        c->stft.center = 1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--no-center", 0)) != 0) {
+        c->stft.center = 0;
+        return 1;
+    }
+    if ((m = cli_match(a, "--pad-mode", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        if (sono_pad_mode_from_name(a->value, &c->stft.pad_mode) != SONO_OK) {
+            cli_error("--pad-mode", "unknown pad mode '%s' (constant, reflect, edge)",
+                      a->value);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int cli_check_stft(cli_common *c)
+{
+    sono_stft_params *p = &c->stft;
+    if (c->win_given && p->win_length > p->n_fft) {
+        cli_error("--win-length", "%zu is larger than --n-fft %zu", p->win_length,
+                  p->n_fft);
+        return -1;
+    }
+    size_t win = c->win_given ? p->win_length : p->n_fft;
+    if (c->hop_given && p->hop_length > win) {
+        cli_error("--hop", "%zu is larger than the window length %zu: frames "
+                  "would leave gaps", p->hop_length, win);
+        return -1;
+    }
+    if (sono_stft_params_resolve(p) != SONO_OK) {
+        cli_error("--n-fft", "invalid STFT parameters");
+        return -1;
+    }
+    return 0;
+}
+
+const char cli_help_mel[] =
+    "mel options:\n"
+    "  --n-mels N           number of mel bands (default: 128)\n"
+    "  --fmin HZ            lowest frequency (default: 0)\n"
+    "  --fmax HZ            highest frequency (default: sr / 2)\n"
+    "  --htk                HTK mel formula instead of Slaney's\n"
+    "  --mel-norm NORM      slaney (area-normalised) or none (default: slaney)\n";
+
+int cli_parse_mel(cli_args *a, cli_common *c)
+{
+    int m;
+    if ((m = cli_match(a, "--n-mels", 1)) != 0)
+        return m < 0 ? -1
+               : cli_size("--n-mels", a->value, 1, 100000, &c->mel.n_mels) ? -1 : 1;
+    if ((m = cli_match(a, "--fmin", 1)) != 0)
+        return m < 0 ? -1
+               : cli_double("--fmin", a->value, 0, 1e7, &c->mel.fmin) ? -1 : 1;
+    if ((m = cli_match(a, "--fmax", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        if (cli_double("--fmax", a->value, 0, 1e7, &c->mel.fmax))
+            return -1;
+        if (c->mel.fmax <= 0) {
+            cli_error("--fmax", "must be above 0, got '%s'", a->value);
+            return -1;
+        }
+        return 1;
+    }
+    if ((m = cli_match(a, "--htk", 0)) != 0) {
+        c->mel.htk = 1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--mel-norm", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        if (strcmp(a->value, "slaney") == 0)
+            c->mel.norm = SONO_MEL_NORM_SLANEY;
+        else if (strcmp(a->value, "none") == 0)
+            c->mel.norm = SONO_MEL_NORM_NONE;
+        else {
+            cli_error("--mel-norm", "must be slaney or none, got '%s'", a->value);
+            return -1;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+int cli_parse_output(cli_args *a, cli_common *c)
+{
+    int m = cli_match(a, "-o", 1);
+    if (m == 0)
+        m = cli_match(a, "--output", 1);
+    if (m > 0)
+        c->output = a->value;
+    return m;
+}
+
+int cli_parse_positional(cli_args *a, cli_common *c)
+{
+    const char *arg = a->argv[a->i];
+    if (arg[0] == '-' && arg[1] != '\0') {
+        cli_error(arg, "unknown option (see 'sono %s --help')", cli_command);
+        return -1;
+    }
+    if (c->input) {
+        cli_error(arg, "unexpected argument: the input is already '%s'", c->input);
+        return -1;
+    }
+    c->input = arg;
+    a->i++;
+    return 1;
+}
+
+int cli_check_paths(cli_common *c, int need_output)
+{
+    if (!c->input) {
+        cli_error(NULL, "no input file given (see 'sono %s --help')", cli_command);
+        return -1;
+    }
+    if (!need_output)
+        return 0;
+    if (!c->output || !*c->output) {
+        cli_error("-o", "no output file given");
+        return -1;
+    }
+    struct stat si, so;
+    if (strcmp(c->input, c->output) == 0 ||
+        (stat(c->input, &si) == 0 && stat(c->output, &so) == 0 &&
+         si.st_dev == so.st_dev && si.st_ino == so.st_ino)) {
+        cli_error("-o", "output '%s' is the input file; refusing to overwrite it",
+                  c->output);
+        return -1;
+    }
+    return 0;
+}
+
+void cli_db_init(cli_db *d)
+{
+    memset(d, 0, sizeof *d);
+    sono_db_params_default(&d->params, 0);
+}
+
+const char cli_help_db[] =
+    "  --ref max|VALUE      dB reference: the maximum, or a value (default: 1.0)\n"
+    "  --top-db DB|none     floor at DB below the peak (default: 80)\n";
+
+int cli_parse_db(cli_args *a, cli_db *d)
+{
+    int m;
+    if ((m = cli_match(a, "--db", 0)) != 0) {
+        d->enabled = 1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--ref", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        d->ref_given = 1;
+        if (strcmp(a->value, "max") == 0) {
+            d->params.ref_is_max = 1;
+            return 1;
+        }
+        d->params.ref_is_max = 0;
+        if (cli_double("--ref", a->value, 1e-30, 1e30, &d->params.ref))
+            return -1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--top-db", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        d->top_given = 1;
+        if (strcmp(a->value, "none") == 0) {
+            d->params.top_db = -1.0;
+            return 1;
+        }
+        return cli_double("--top-db", a->value, 0, 1e6, &d->params.top_db) ? -1 : 1;
+    }
+    return 0;
+}
+
+int cli_check_db(const cli_db *d)
+{
+    if (!d->enabled && (d->ref_given || d->top_given)) {
+        cli_error(d->ref_given ? "--ref" : "--top-db", "applies only with --db");
+        return -1;
+    }
+    return 0;
+}
+
+int cli_db_column(void *ctx, const void *in, void *out)
+{
+    const cli_db_map *m = ctx;
+    sono_db_apply(&m->db, in, out, m->rows);
+    return 0;
+}
+
+int cli_db_prepare(const char *subject, cli_db_map *m, const cli_db *d,
+                   double peak, size_t rows)
+{
+    m->rows = rows;
+    if (sono_db_prepare(&m->db, &d->params, peak) != SONO_OK) {
+        cli_error(subject, "cannot convert to dB (peak %g)", peak);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,29 @@
+/* Writing .npy results, with errors named by the output path.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <errno.h>
+#include <string.h>
+
+#include "cli.h"
+
+sono_npy_writer *cli_new_npy(const cli_common *c, sono_dtype dt, size_t rows)
+{
+    int err = SONO_OK;
+    sono_npy_writer *w = sono_npy_writer_new(c->output, dt, rows, &err);
+    if (!w)
+        cli_error(c->output, "%s", sono_strerror(err));
+    return w;
+}
+
+int cli_finish_npy(const cli_common *c, sono_npy_writer *w, sono_column_map map,
+                   void *ctx, size_t out_rows, sono_dtype out_dtype)
+{
+    errno = 0;
+    int err = sono_npy_writer_finish(w, map, ctx, out_rows, out_dtype);
+    if (err == SONO_OK)
+        return 0;
+    if (err == SONO_ERR_IO)
+        cli_error(c->output, "cannot write: %s", strerror(errno ? errno : EIO));
+    else
+        cli_error(c->output, "%s", sono_strerror(err));
+    return -1;
+}

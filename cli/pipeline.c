@@ -1,0 +1,112 @@
+/* The streaming path every analysis command shares: decode -> mono ->
+ * resample -> STFT frames, in constant memory, with errors named by file.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+#define BLOCK 8192
+
+sono_source *cli_open_audio(const cli_common *c)
+{
+    sono_audio_info info;
+    int err = sono_audio_probe(c->input, &info);
+    if (err != SONO_OK) {
+        if (err == SONO_ERR_FORMAT)
+            cli_error(c->input, "not an audio file that can be read (corrupt, "
+                      "empty, unsupported, or declaring 0 channels or 0 Hz)");
+        else
+            cli_file_error(c->input, err);
+        return NULL;
+    }
+    if (c->audio.channel >= info.channels) {
+        cli_error("--channel", "%d is out of range: '%s' has %d channel%s "
+                  "(0 to %d)", c->audio.channel, c->input, info.channels,
+                  info.channels == 1 ? "" : "s", info.channels - 1);
+        return NULL;
+    }
+    sono_source *src = sono_source_open(c->input, &c->audio, &err);
+    if (!src)
+        cli_file_error(c->input, err);
+    return src;
+}
+
+int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
+                 void *ctx)
+{
+    int err = SONO_OK, r = 0;
+    size_t bins = sono_stft_bins(&c->stft), total = 0, frames = 0;
+    sono_stft *st = sono_stft_new(&c->stft, &err);
+    float *block = malloc(BLOCK * sizeof *block);
+    sono_complex *frame = malloc(bins * sizeof *frame);
+    if (!st || !block || !frame) {
+        cli_error(c->input, "%s", sono_strerror(st ? SONO_ERR_NOMEM : err));
+        r = -1;
+        goto done;
+    }
+    for (;;) {
+        size_t n = sono_source_read(src, block, BLOCK, &err);
+        if (err != SONO_OK) {
+            if (err == SONO_ERR_NONFINITE)
+                cli_error(c->input, "contains NaN or infinite samples "
+                          "(near sample %zu)", total);
+            else
+                cli_error(c->input, "decoding failed after %zu samples: %s",
+                          total, sono_strerror(err));
+            r = -1;
+            goto done;
+        }
+        if (n == 0)
+            break;
+        total += n;
+        for (size_t used = 0; used < n;) {
+            used += sono_stft_push(st, block + used, n - used);
+            while ((err = sono_stft_pull(st, frame)) == 1) {
+                frames++;
+                if (fn(ctx, frame)) {
+                    r = -1;
+                    goto done;
+                }
+            }
+        }
+    }
+    sono_stft_finish(st);
+    while ((err = sono_stft_pull(st, frame)) == 1) {
+        frames++;
+        if (fn(ctx, frame)) {
+            r = -1;
+            goto done;
+        }
+    }
+    if (err == SONO_ERR_EMPTY) {
+        cli_error(c->input, "no audio samples in the selected range");
+        r = -1;
+    } else if (err == SONO_ERR_TOO_SHORT) {
+        cli_error(c->input, "%zu samples is shorter than --n-fft %zu with "
+                  "--no-center: no complete frame", total, c->stft.n_fft);
+        r = -1;
+    } else if (err < 0) {
+        cli_error(c->input, "%s", sono_strerror(err));
+        r = -1;
+    }
+done:
+    sono_stft_free(st);
+    free(block);
+    free(frame);
+    return r;
+}
+
+int cli_check_mel(cli_common *c, double sample_rate)
+{
+    double nyquist = sample_rate / 2.0;
+    double fmax = c->mel.fmax > 0 ? c->mel.fmax : nyquist;
+    if (c->mel.fmin >= fmax) {
+        cli_error("--fmin", "%g Hz must be below fmax %g Hz", c->mel.fmin, fmax);
+        return -1;
+    }
+    if (fmax > nyquist)
+        cli_warn("--fmax", "%g Hz is above the Nyquist frequency %g Hz; the top "
+                 "mel bands will be empty", fmax, nyquist);
+    return 0;
+}

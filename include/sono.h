@@ -1,0 +1,489 @@
+/* sono — sound into spectrograms and back, with librosa's numbers.
+ * Copyright (C) 2026 the sono authors.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Overview
+ * --------
+ * libsono reads audio (every format libsndfile reads), turns it into a
+ * short-time Fourier transform with librosa 0.10's semantics and defaults,
+ * derives magnitude, power, dB, mel spectrograms and MFCCs from it, and goes
+ * back again with an inverse STFT.  Matrices are written and read as NumPy
+ * .npy files.
+ *
+ * The processing objects are plans: made once from a parameter struct (filled
+ * by a *_default() function, validated once by the constructor, fixed
+ * afterwards) and then executed many times, one frame or one block at a time,
+ * so that a file of any length goes decode -> STFT -> mel -> output in
+ * constant memory.  A minimal program:
+ *
+ *     sono_source_params sp;  sono_source_params_default(&sp);
+ *     int err;
+ *     sono_source *src = sono_source_open("in.ogg", &sp, &err);
+ *     sono_stft_params p;  sono_stft_params_default(&p);
+ *     sono_stft *st = sono_stft_new(&p, &err);
+ *     float block[4096];  sono_complex frame[1025];     // n_fft/2 + 1 bins
+ *     size_t n;
+ *     while ((n = sono_source_read(src, block, 4096, &err)) > 0) {
+ *         for (size_t used = 0; used < n; ) {
+ *             used += sono_stft_push(st, block + used, n - used);
+ *             while (sono_stft_pull(st, frame) == 1) { ... use frame ... }
+ *         }
+ *     }
+ *     sono_stft_finish(st);
+ *     while (sono_stft_pull(st, frame) == 1) { ... }
+ *     sono_stft_free(st);  sono_source_close(src);
+ *
+ * Conventions
+ * -----------
+ * - Every function that can fail returns an int status: SONO_OK (0) or a
+ *   negative SONO_ERR_* code; results come back through out-parameters.
+ *   Constructors return NULL and store the code in *err (err may be NULL).
+ *   sono_strerror() names a code.  The library never prints and never exits.
+ * - Buffers passed in are owned by the caller.  A buffer the library returns
+ *   (sono_signal, sono_npy_array) is released with its documented *_free call.
+ * - Spectrograms in memory are frame-major: frame t, bin k is at
+ *   data[t * n_bins + k].  On disk (.npy) they use librosa's layout, rows are
+ *   bins (or mel bands, or coefficients) and columns are frames, in C order.
+ * - Objects are not thread-safe: one object is used by one thread at a time.
+ *   Different objects may be used from different threads concurrently.
+ */
+#ifndef SONO_H
+#define SONO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define SONO_API __declspec(dllexport)
+#elif defined(__GNUC__)
+#define SONO_API __attribute__((visibility("default")))
+#else
+#define SONO_API
+#endif
+
+#define SONO_VERSION_MAJOR 0
+#define SONO_VERSION_MINOR 1
+#define SONO_VERSION_PATCH 0
+
+/* "MAJOR.MINOR.PATCH" of the library actually linked. */
+SONO_API const char *sono_version_string(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status codes                                                              */
+
+enum {
+    SONO_OK = 0,
+    SONO_ERR_NOMEM = -1,      /* an allocation failed */
+    SONO_ERR_INVALID = -2,    /* a parameter is out of its range */
+    SONO_ERR_IO = -3,         /* a file could not be opened, read or written */
+    SONO_ERR_FORMAT = -4,     /* a file is corrupt or of an unsupported kind */
+    SONO_ERR_NONFINITE = -5,  /* NaN or infinity in the input */
+    SONO_ERR_TOO_SHORT = -6,  /* the signal is too short for the request */
+    SONO_ERR_TOO_LARGE = -7,  /* a size overflows or exceeds a limit */
+    SONO_ERR_EMPTY = -8,      /* no samples (or no frames) at all */
+    SONO_ERR_STATE = -9       /* call out of order (e.g. push after finish) */
+};
+
+/* A static description of a status code; never NULL. */
+SONO_API const char *sono_strerror(int status);
+
+/* A complex value laid out as float[2] (re, im): the layout of C99's
+ * float _Complex, of fftwf_complex and of NumPy's complex64. */
+typedef struct sono_complex {
+    float re, im;
+} sono_complex;
+
+/* ------------------------------------------------------------------------ */
+/* Signals                                                                   */
+
+/* Planar float32 audio.  data[c] points at frames samples of channel c. */
+typedef struct sono_signal {
+    float **data;
+    int channels;
+    size_t frames;
+    double sample_rate;
+} sono_signal;
+
+/* Allocates a zeroed signal; returns SONO_OK or an error. */
+SONO_API int sono_signal_alloc(sono_signal *sig, int channels, size_t frames,
+                               double sample_rate);
+/* Releases the channels of a signal from sono_signal_alloc or sono_load;
+ * accepts a zeroed struct.  Leaves *sig zeroed. */
+SONO_API void sono_signal_free(sono_signal *sig);
+/* Mean of the channels (librosa.to_mono), computed in float32 as numpy does:
+ * sum in channel order, then divided by the channel count.  out must hold
+ * sig->frames samples. */
+SONO_API void sono_signal_mix(const sono_signal *sig, float *out);
+/* SONO_OK if every sample is finite, SONO_ERR_NONFINITE otherwise; the index
+ * of the first bad frame goes to *where when where is not NULL. */
+SONO_API int sono_check_finite(const float *x, size_t n, size_t *where);
+
+/* ------------------------------------------------------------------------ */
+/* Audio in                                                                  */
+
+typedef struct sono_audio_info {
+    double sample_rate;
+    int channels;
+    int64_t frames;          /* as declared by the file; -1 when unknown */
+    char format[32];         /* container, e.g. "WAV", "OGG", "FLAC", "MP3" */
+    char subtype[32];        /* encoding, e.g. "PCM_16", "VORBIS", "FLOAT" */
+} sono_audio_info;
+
+/* Reads a file's header.  SONO_ERR_IO if it cannot be opened,
+ * SONO_ERR_FORMAT if it is not audio libsndfile can read, or declares
+ * 0 channels or a rate that is not positive. */
+SONO_API int sono_audio_probe(const char *path, sono_audio_info *info);
+
+#define SONO_CHANNEL_MIX (-1)
+
+/* What to read from a file and at which rate (librosa.load's arguments). */
+typedef struct sono_source_params {
+    int channel;             /* SONO_CHANNEL_MIX (default) or a 0-based channel */
+    double offset;           /* seconds to skip at the start (default 0) */
+    double duration;         /* seconds to read; < 0 means to the end (default) */
+    double sample_rate;      /* resample to this rate; 0 keeps the file's (default) */
+} sono_source_params;
+
+SONO_API void sono_source_params_default(sono_source_params *p);
+
+/* A streaming reader that yields mono float32 samples: one channel or the
+ * mean of all, the requested stretch of time, resampled with libsoxr's high
+ * quality recipe (as librosa's default 'soxr_hq') when asked.  The length is
+ * fixed to ceil(n * out_rate / in_rate) samples, as librosa.resample does. */
+typedef struct sono_source sono_source;
+
+SONO_API sono_source *sono_source_open(const char *path,
+                                       const sono_source_params *p, int *err);
+/* Reads up to max samples into out.  Returns the count (0 at the end); on an
+ * error returns 0 and stores the code in *err (SONO_ERR_NONFINITE for NaN or
+ * infinite samples, SONO_ERR_FORMAT for a decoding failure). */
+SONO_API size_t sono_source_read(sono_source *s, float *out, size_t max,
+                                 int *err);
+/* The output sample rate. */
+SONO_API double sono_source_rate(const sono_source *s);
+/* The file's header, as sono_audio_probe. */
+SONO_API const sono_audio_info *sono_source_info(const sono_source *s);
+SONO_API void sono_source_close(sono_source *s);
+
+/* One-shot: the whole selection as a one-channel signal. */
+SONO_API int sono_load(const char *path, const sono_source_params *p,
+                       sono_signal *out);
+
+/* ------------------------------------------------------------------------ */
+/* Audio out                                                                 */
+
+typedef enum sono_sample_format {
+    SONO_SAMPLE_FLOAT = 0,   /* 32-bit float (default) */
+    SONO_SAMPLE_PCM16 = 16,
+    SONO_SAMPLE_PCM24 = 24
+} sono_sample_format;
+
+typedef enum sono_container {
+    SONO_CONTAINER_AUTO = 0, /* from the file name: .flac is FLAC, else WAV */
+    SONO_CONTAINER_WAV,
+    SONO_CONTAINER_FLAC
+} sono_container;
+
+/* A writer that creates a temporary file beside the target and renames it
+ * over the target only in sono_writer_commit(): an existing file is replaced
+ * on success only, and a failure leaves nothing behind.  Samples outside
+ * [-1, 1] are clipped (never wrapped) and counted. */
+typedef struct sono_writer sono_writer;
+
+SONO_API sono_writer *sono_writer_open(const char *path, sono_container c,
+                                       sono_sample_format f, int channels,
+                                       double sample_rate, int *err);
+/* Writes frames interleaved frames. */
+SONO_API int sono_writer_write(sono_writer *w, const float *interleaved,
+                               size_t frames);
+/* Samples clipped so far. */
+SONO_API uint64_t sono_writer_clipped(const sono_writer *w);
+/* Finishes the file and moves it into place. */
+SONO_API int sono_writer_commit(sono_writer *w);
+/* Closes; if not committed, removes the temporary file.  Accepts NULL. */
+SONO_API void sono_writer_close(sono_writer *w);
+
+/* ------------------------------------------------------------------------ */
+/* Windows                                                                   */
+
+typedef enum sono_window {
+    SONO_WINDOW_HANN = 0,
+    SONO_WINDOW_HAMMING,
+    SONO_WINDOW_BLACKMAN,
+    SONO_WINDOW_BARTLETT,
+    SONO_WINDOW_RECTANGULAR
+} sono_window;
+
+/* Parses "hann", "hamming", "blackman", "bartlett", "rectangular", and
+ * scipy's aliases "han", "hamm", "black", "bart", "boxcar", "box", "rect",
+ * "ones".  SONO_ERR_INVALID for any other name. */
+SONO_API int sono_window_from_name(const char *name, sono_window *w);
+SONO_API const char *sono_window_name(sono_window w);
+/* Fills out[0..n_fft) with the periodic window of win_length samples
+ * (scipy.signal.get_window(name, win_length, fftbins=True)), zero-padded on
+ * both sides to n_fft and centred as librosa.util.pad_center does. */
+SONO_API int sono_window_fill(sono_window w, size_t win_length, size_t n_fft,
+                              float *out);
+
+/* ------------------------------------------------------------------------ */
+/* STFT                                                                      */
+
+typedef enum sono_pad_mode {
+    SONO_PAD_CONSTANT = 0,   /* zeros (librosa 0.10's default) */
+    SONO_PAD_REFLECT,        /* numpy 'reflect': mirror without the edge */
+    SONO_PAD_EDGE            /* repeat the edge sample */
+} sono_pad_mode;
+
+SONO_API int sono_pad_mode_from_name(const char *name, sono_pad_mode *m);
+SONO_API const char *sono_pad_mode_name(sono_pad_mode m);
+
+/* Layout of STFT frames, as librosa.stft's arguments. */
+typedef struct sono_stft_params {
+    size_t n_fft;            /* FFT size, >= 2 (default 2048) */
+    size_t hop_length;       /* 0 means win_length / 4 (default 0) */
+    size_t win_length;       /* 0 means n_fft (default 0); <= n_fft */
+    sono_window window;      /* default SONO_WINDOW_HANN */
+    int center;              /* pad n_fft/2 on both sides (default 1) */
+    sono_pad_mode pad_mode;  /* default SONO_PAD_CONSTANT */
+} sono_stft_params;
+
+#define SONO_MAX_N_FFT ((size_t)1 << 24)
+
+SONO_API void sono_stft_params_default(sono_stft_params *p);
+/* Replaces the 0 defaults by their values and validates: n_fft in
+ * [2, SONO_MAX_N_FFT], win_length in [1, n_fft], hop_length in
+ * [1, win_length] (a larger hop would leave samples no frame covers). */
+SONO_API int sono_stft_params_resolve(sono_stft_params *p);
+/* n_fft / 2 + 1 */
+SONO_API size_t sono_stft_bins(const sono_stft_params *p);
+/* Frames for a signal of n samples: 1 + (n + 2*(n_fft/2) - n_fft) / hop when
+ * centred, 1 + (n - n_fft) / hop otherwise.  Returns SONO_ERR_EMPTY for n = 0
+ * and SONO_ERR_TOO_SHORT when n < n_fft without centring. */
+SONO_API int sono_stft_frame_count(const sono_stft_params *p, size_t n,
+                                   size_t *frames);
+
+/* A reusable STFT plan with a streaming interface.  Its memory is fixed at
+ * creation (a few n_fft-sized buffers), whatever the length of the signal. */
+typedef struct sono_stft sono_stft;
+
+SONO_API sono_stft *sono_stft_new(const sono_stft_params *p, int *err);
+SONO_API void sono_stft_free(sono_stft *s);
+/* The resolved parameters. */
+SONO_API const sono_stft_params *sono_stft_get_params(const sono_stft *s);
+/* Forgets the signal pushed so far, ready for a new one. */
+SONO_API void sono_stft_reset(sono_stft *s);
+/* Offers n samples; returns how many were taken (fewer than n when the
+ * internal buffer is full: pull frames, then push the rest). */
+SONO_API size_t sono_stft_push(sono_stft *s, const float *x, size_t n);
+/* Declares the end of the signal, so that the last frames can be padded. */
+SONO_API int sono_stft_finish(sono_stft *s);
+/* Computes the next frame into out (n_fft/2 + 1 values).  Returns 1 when a
+ * frame was produced, 0 when more input (or finish) is needed or all frames
+ * are out, or a negative error after finish: SONO_ERR_EMPTY for a signal of
+ * no samples, SONO_ERR_TOO_SHORT for one shorter than n_fft without
+ * centring. */
+SONO_API int sono_stft_pull(sono_stft *s, sono_complex *out);
+/* One-shot: all frames of x[0..n) into out, frame-major
+ * (sono_stft_frame_count() frames of sono_stft_bins() values).  Resets s
+ * before and after. */
+SONO_API int sono_stft_run(sono_stft *s, const float *x, size_t n,
+                           sono_complex *out);
+
+/* ------------------------------------------------------------------------ */
+/* Inverse STFT                                                              */
+
+/* librosa.istft: inverse FFT of each frame, windowed, overlap-added, divided
+ * by the window's sum of squares where that sum is not negligible, with the
+ * centre padding removed.  Streaming: push frames, pull samples. */
+typedef struct sono_istft sono_istft;
+
+/* length: the exact number of samples wanted (librosa's `length`), or 0 for
+ * n_fft + hop * (frames - 1), less 2 * (n_fft / 2) when centred. */
+SONO_API sono_istft *sono_istft_new(const sono_stft_params *p, size_t length,
+                                    int *err);
+SONO_API void sono_istft_free(sono_istft *s);
+/* Adds one frame of n_fft/2 + 1 bins.  Returns SONO_ERR_STATE when the
+ * internal output buffer is full: pull samples first.  Frames beyond those
+ * `length` needs are accepted and ignored, as librosa does. */
+SONO_API int sono_istft_push(sono_istft *s, const sono_complex *frame);
+/* Declares that no more frames follow. */
+SONO_API int sono_istft_finish(sono_istft *s);
+/* Moves up to max finished samples into out; returns how many. */
+SONO_API size_t sono_istft_pull(sono_istft *s, float *out, size_t max);
+/* One-shot: frames frame-major frames into out, which must hold
+ * sono_istft_length() samples. */
+SONO_API int sono_istft_run(const sono_stft_params *p, const sono_complex *in,
+                            size_t frames, size_t length, float *out);
+/* The output length for frames frames and a requested length (0: natural). */
+SONO_API size_t sono_istft_length(const sono_stft_params *p, size_t frames,
+                                  size_t length);
+
+/* ------------------------------------------------------------------------ */
+/* Magnitude, power, phase                                                   */
+
+SONO_API void sono_magnitude(const sono_complex *in, float *out, size_t n);
+SONO_API void sono_power(const sono_complex *in, float *out, size_t n);
+/* atan2(im, re), in (-pi, pi] as numpy.angle. */
+SONO_API void sono_phase(const sono_complex *in, float *out, size_t n);
+
+/* ------------------------------------------------------------------------ */
+/* Decibels                                                                  */
+
+/* librosa.power_to_db / amplitude_to_db arguments. */
+typedef struct sono_db_params {
+    int amplitude;    /* 0: input is power, 10*log10; 1: amplitude, 20*log10 */
+    int ref_is_max;   /* ref = the maximum of the input (ref=np.max) */
+    double ref;       /* otherwise this reference value (> 0, default 1.0) */
+    double amin;      /* floor of the input; 0 picks librosa's default:
+                         1e-10 for power, 1e-5 for amplitude */
+    double top_db;    /* clip at max - top_db; < 0 disables (default 80) */
+} sono_db_params;
+
+SONO_API void sono_db_params_default(sono_db_params *p, int amplitude);
+
+/* A dB conversion whose reference and floor are fixed, so that it can be
+ * applied block by block once the peak of the whole input is known. */
+typedef struct sono_db {
+    double scale;     /* 10 or 20 */
+    double amin;      /* floor of the input values */
+    double ref_db;    /* subtracted after the log */
+    double floor_db;  /* the output is at least this (-inf when no top_db) */
+} sono_db;
+
+/* peak: the largest input value (|S| for amplitude, S for power) of the
+ * whole matrix; needed when ref_is_max or top_db >= 0. */
+SONO_API int sono_db_prepare(sono_db *d, const sono_db_params *p, double peak);
+SONO_API void sono_db_apply(const sono_db *d, const float *in, float *out,
+                            size_t n);
+/* One-shot on a whole matrix, in place. */
+SONO_API int sono_to_db(float *x, size_t n, const sono_db_params *p);
+/* ref * 10^(0.1 x) (db_to_power) or sqrt(ref^2 * 10^(0.1 x))
+ * (db_to_amplitude when amplitude is set), in place. */
+SONO_API void sono_from_db(float *x, size_t n, double ref, int amplitude);
+
+/* ------------------------------------------------------------------------ */
+/* Mel filterbank                                                            */
+
+typedef enum sono_mel_norm {
+    SONO_MEL_NORM_SLANEY = 0, /* each filter divided by its width in Hz / 2 */
+    SONO_MEL_NORM_NONE
+} sono_mel_norm;
+
+typedef struct sono_mel_params {
+    size_t n_mels;        /* default 128 */
+    double fmin;          /* default 0 */
+    double fmax;          /* 0 means sample_rate / 2 (default) */
+    int htk;              /* HTK formula instead of Slaney's (default 0) */
+    sono_mel_norm norm;   /* default SONO_MEL_NORM_SLANEY */
+} sono_mel_params;
+
+SONO_API void sono_mel_params_default(sono_mel_params *p);
+/* Hz <-> mel, Slaney's (linear below 1 kHz, logarithmic above) or HTK's. */
+SONO_API double sono_hz_to_mel(double hz, int htk);
+SONO_API double sono_mel_to_hz(double mel, int htk);
+/* n frequencies equally spaced in mel from fmin to fmax
+ * (librosa.mel_frequencies). */
+SONO_API void sono_mel_frequencies(size_t n, double fmin, double fmax, int htk,
+                                   double *out);
+
+/* A mel filterbank (librosa.filters.mel) over n_fft/2 + 1 STFT bins. */
+typedef struct sono_mel sono_mel;
+
+/* Validates: n_mels >= 1, 0 <= fmin < fmax, sample_rate > 0.  fmax above
+ * sample_rate / 2 is allowed, as in librosa (the CLI warns about it). */
+SONO_API sono_mel *sono_mel_new(const sono_mel_params *p, double sample_rate,
+                                size_t n_fft, int *err);
+SONO_API void sono_mel_free(sono_mel *m);
+SONO_API size_t sono_mel_bands(const sono_mel *m);
+/* Number of filters with no weight on any bin (librosa warns about them). */
+SONO_API size_t sono_mel_empty_filters(const sono_mel *m);
+/* The dense n_mels x (n_fft/2 + 1) weight matrix, row-major, float32. */
+SONO_API void sono_mel_weights(const sono_mel *m, float *out);
+/* out[n_mels] = weights @ spectrum[n_fft/2 + 1], for one frame. */
+SONO_API void sono_mel_apply(const sono_mel *m, const float *spectrum,
+                             float *out);
+
+/* ------------------------------------------------------------------------ */
+/* MFCC                                                                      */
+
+/* librosa.feature.mfcc's last step: orthonormal DCT-II of each frame of a
+ * dB mel spectrogram, keeping n_mfcc coefficients, then liftering
+ * (lifter > 0: coefficient k times 1 + lifter/2 * sin(pi * (k+1) / lifter)). */
+typedef struct sono_mfcc sono_mfcc;
+
+SONO_API sono_mfcc *sono_mfcc_new(size_t n_mels, size_t n_mfcc, double lifter,
+                                  int *err);
+SONO_API void sono_mfcc_free(sono_mfcc *m);
+/* out[n_mfcc] from mel_db[n_mels]. */
+SONO_API void sono_mfcc_apply(const sono_mfcc *m, const float *mel_db,
+                              float *out);
+
+/* ------------------------------------------------------------------------ */
+/* NumPy .npy                                                                */
+
+typedef enum sono_dtype {
+    SONO_DTYPE_F32 = 0,   /* '<f4' */
+    SONO_DTYPE_C64        /* '<c8' */
+} sono_dtype;
+
+#define SONO_NPY_MAX_DIMS 8
+
+/* An array in C order. */
+typedef struct sono_npy_array {
+    sono_dtype dtype;
+    size_t ndim;
+    size_t shape[SONO_NPY_MAX_DIMS];
+    void *data;           /* float or sono_complex, product(shape) values */
+} sono_npy_array;
+
+/* Reads a .npy file (format 1.0, 2.0 or 3.0).  Accepts little- and
+ * big-endian float32/float64 (as float32) and complex64/complex128 (as
+ * complex64), C or Fortran order (returned in C order).  SONO_ERR_FORMAT for
+ * a file that is not a valid .npy or holds another dtype, SONO_ERR_TOO_LARGE
+ * when the shape overflows or exceeds the file. */
+SONO_API int sono_npy_load(const char *path, sono_npy_array *out);
+SONO_API void sono_npy_free(sono_npy_array *a);
+/* Writes a C-order array atomically (temporary file, then rename). */
+SONO_API int sono_npy_save(const char *path, const sono_npy_array *a);
+
+/* A 2-D matrix in librosa's layout (rows x columns, C order) written one
+ * column at a time, as frames come out of a stream.  Columns wait in memory
+ * and, past a few MiB, in an unlinked temporary file; the .npy is written
+ * (transposed) by sono_npy_writer_finish, atomically. */
+typedef struct sono_npy_writer sono_npy_writer;
+
+SONO_API sono_npy_writer *sono_npy_writer_new(const char *path, sono_dtype dt,
+                                              size_t rows, int *err);
+SONO_API int sono_npy_writer_push(sono_npy_writer *w, const void *column);
+SONO_API size_t sono_npy_writer_columns(const sono_npy_writer *w);
+/* A transformation applied to every column as the file is written:
+ * in has the writer's rows values, out has out_rows values of out_dtype. */
+typedef int (*sono_column_map)(void *ctx, const void *in, void *out);
+/* Writes the file and renames it over the target.  map may be NULL (the
+ * columns as pushed); otherwise it turns each column into out_rows values
+ * of out_dtype.  SONO_ERR_EMPTY when no column was pushed. */
+SONO_API int sono_npy_writer_finish(sono_npy_writer *w, sono_column_map map,
+                                    void *ctx, size_t out_rows,
+                                    sono_dtype out_dtype);
+/* Releases the writer; if not finished, nothing is left on disk. */
+SONO_API void sono_npy_writer_free(sono_npy_writer *w);
+
+/* Reads a 2-D .npy column by column (frame by frame) in bounded memory. */
+typedef struct sono_npy_reader sono_npy_reader;
+
+SONO_API sono_npy_reader *sono_npy_reader_open(const char *path, int *err);
+/* dtype of the columns delivered, and the matrix shape. */
+SONO_API void sono_npy_reader_shape(const sono_npy_reader *r, sono_dtype *dt,
+                                    size_t *rows, size_t *cols);
+/* Copies the next column into out; returns 1, 0 at the end, or an error. */
+SONO_API int sono_npy_reader_next(sono_npy_reader *r, void *column);
+SONO_API void sono_npy_reader_close(sono_npy_reader *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SONO_H */

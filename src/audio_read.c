@@ -1,0 +1,376 @@
+/* Reading audio with libsndfile (WAV, AIFF, FLAC, Ogg Vorbis/Opus, MP3, ...)
+ * as a stream of mono float32 samples: librosa.load's channel mixdown,
+ * offset, duration and resampling.  SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define BLOCK 4096
+
+static const struct {
+    int code;
+    const char *name;
+} formats[] = {
+    {SF_FORMAT_WAV, "WAV"},   {SF_FORMAT_AIFF, "AIFF"}, {SF_FORMAT_AU, "AU"},
+    {SF_FORMAT_RAW, "RAW"},   {SF_FORMAT_W64, "W64"},   {SF_FORMAT_WAVEX, "WAVEX"},
+    {SF_FORMAT_FLAC, "FLAC"}, {SF_FORMAT_CAF, "CAF"},   {SF_FORMAT_OGG, "OGG"},
+    {SF_FORMAT_RF64, "RF64"}, {SF_FORMAT_MPEG, "MP3"},  {SF_FORMAT_NIST, "NIST"},
+    {SF_FORMAT_VOC, "VOC"},   {SF_FORMAT_IRCAM, "IRCAM"},
+}, subtypes[] = {
+    {SF_FORMAT_PCM_S8, "PCM_S8"},   {SF_FORMAT_PCM_16, "PCM_16"},
+    {SF_FORMAT_PCM_24, "PCM_24"},   {SF_FORMAT_PCM_32, "PCM_32"},
+    {SF_FORMAT_PCM_U8, "PCM_U8"},   {SF_FORMAT_FLOAT, "FLOAT"},
+    {SF_FORMAT_DOUBLE, "DOUBLE"},   {SF_FORMAT_ULAW, "ULAW"},
+    {SF_FORMAT_ALAW, "ALAW"},       {SF_FORMAT_IMA_ADPCM, "IMA_ADPCM"},
+    {SF_FORMAT_MS_ADPCM, "MS_ADPCM"}, {SF_FORMAT_GSM610, "GSM610"},
+    {SF_FORMAT_VORBIS, "VORBIS"},   {SF_FORMAT_OPUS, "OPUS"},
+    {SF_FORMAT_MPEG_LAYER_I, "MPEG_LAYER_I"},
+    {SF_FORMAT_MPEG_LAYER_II, "MPEG_LAYER_II"},
+    {SF_FORMAT_MPEG_LAYER_III, "MPEG_LAYER_III"},
+};
+
+static void name_of(int code, int is_subtype, char *out, size_t size)
+{
+    size_t n = is_subtype ? sizeof subtypes / sizeof subtypes[0]
+                          : sizeof formats / sizeof formats[0];
+    for (size_t i = 0; i < n; i++) {
+        int c = is_subtype ? subtypes[i].code : formats[i].code;
+        if (c == code) {
+            snprintf(out, size, "%s", is_subtype ? subtypes[i].name : formats[i].name);
+            return;
+        }
+    }
+    snprintf(out, size, "0x%x", (unsigned)code);
+}
+
+/* Opens with libsndfile and checks what a decoder may claim. */
+static SNDFILE *open_checked(const char *path, sono_audio_info *info, int *err)
+{
+    SF_INFO sfi;
+    memset(&sfi, 0, sizeof sfi);
+    FILE *probe = fopen(path, "rb");
+    if (!probe) {
+        *err = SONO_ERR_IO;
+        return NULL;
+    }
+    fclose(probe);
+    SNDFILE *sf = sf_open(path, SFM_READ, &sfi);
+    if (!sf) {
+        *err = sf_error(NULL) == SF_ERR_SYSTEM ? SONO_ERR_IO : SONO_ERR_FORMAT;
+        return NULL;
+    }
+    if (sfi.channels < 1 || sfi.samplerate < 1) {
+        sf_close(sf);
+        *err = SONO_ERR_FORMAT;
+        return NULL;
+    }
+    memset(info, 0, sizeof *info);
+    info->sample_rate = sfi.samplerate;
+    info->channels = sfi.channels;
+    info->frames = sfi.frames >= 0 && sfi.frames < SF_COUNT_MAX ? sfi.frames : -1;
+    name_of(sfi.format & SF_FORMAT_TYPEMASK, 0, info->format, sizeof info->format);
+    name_of(sfi.format & SF_FORMAT_SUBMASK, 1, info->subtype, sizeof info->subtype);
+    return sf;
+}
+
+int sono_audio_probe(const char *path, sono_audio_info *info)
+{
+    int err = SONO_OK;
+    if (!path || !info)
+        return SONO_ERR_INVALID;
+    SNDFILE *sf = open_checked(path, info, &err);
+    if (!sf)
+        return err;
+    sf_close(sf);
+    return SONO_OK;
+}
+
+void sono_source_params_default(sono_source_params *p)
+{
+    p->channel = SONO_CHANNEL_MIX;
+    p->offset = 0.0;
+    p->duration = -1.0;
+    p->sample_rate = 0.0;
+}
+
+struct sono_source {
+    SNDFILE *sf;
+    sono_audio_info info;
+    sono_source_params p;
+    double out_rate;
+    long long remaining;      /* native frames still to read; -1: to the end */
+    int input_done;
+    float *interleaved;       /* BLOCK frames */
+    float *mono;              /* BLOCK samples */
+    long long position;       /* native frames read, for error positions */
+
+    sono__resampler *rs;      /* NULL at the native rate */
+    double ratio;
+    size_t consumed;          /* mono samples given to the resampler */
+    size_t emitted;           /* resampled samples handed out */
+    size_t ipos, ilen;        /* pending mono input */
+    float *obuf;
+    size_t olen, opos;
+    int flushed;
+};
+
+sono_source *sono_source_open(const char *path, const sono_source_params *p,
+                              int *err)
+{
+    int status = SONO_ERR_INVALID;
+    sono_source *s = NULL;
+    if (!path || !p || isnan(p->offset) || p->offset < 0 || isinf(p->offset) ||
+        isnan(p->duration) || isinf(p->duration) || isnan(p->sample_rate) ||
+        p->sample_rate < 0 || isinf(p->sample_rate) || p->channel < -1)
+        goto fail;
+    status = SONO_ERR_NOMEM;
+    if (!(s = sono__calloc(1, sizeof *s)))
+        goto fail;
+    s->p = *p;
+    if (!(s->sf = open_checked(path, &s->info, &status)))
+        goto fail;
+    status = SONO_ERR_INVALID;
+    if (p->channel >= s->info.channels)
+        goto fail;
+    status = SONO_ERR_NOMEM;
+    s->interleaved = sono__malloc_array((size_t)BLOCK * (size_t)s->info.channels,
+                                        sizeof(float));
+    s->mono = sono__malloc_array(BLOCK, sizeof(float));
+    s->obuf = sono__malloc_array(BLOCK, sizeof(float));
+    if (!s->interleaved || !s->mono || !s->obuf)
+        goto fail;
+    /* librosa (soundfile) truncates offset * rate and duration * rate. */
+    double sr = s->info.sample_rate;
+    long long start = (long long)(p->offset * sr);
+    s->remaining = p->duration >= 0 ? (long long)(p->duration * sr) : -1;
+    if (start > 0) {
+        SF_INFO tmp;
+        sf_command(s->sf, SFC_GET_CURRENT_SF_INFO, &tmp, sizeof tmp);
+        if (s->info.frames >= 0 && start >= s->info.frames) {
+            s->input_done = 1;
+        } else if (!tmp.seekable || sf_seek(s->sf, start, SEEK_SET) < 0) {
+            /* Not seekable: decode and drop. */
+            for (long long left = start; left > 0;) {
+                sf_count_t n = sf_readf_float(s->sf, s->interleaved,
+                                              left < BLOCK ? left : BLOCK);
+                if (n <= 0) {
+                    s->input_done = 1;
+                    break;
+                }
+                left -= n;
+            }
+        }
+    }
+    s->position = start;
+    s->out_rate = sr;
+    if (p->sample_rate > 0 && p->sample_rate != sr) {
+        s->out_rate = p->sample_rate;
+        s->ratio = p->sample_rate / sr;
+        if (!(s->rs = sono__resampler_new(sr, p->sample_rate, &status)))
+            goto fail;
+    }
+    return s;
+fail:
+    sono_source_close(s);
+    if (err)
+        *err = status;
+    return NULL;
+}
+
+void sono_source_close(sono_source *s)
+{
+    if (!s)
+        return;
+    if (s->sf)
+        sf_close(s->sf);
+    sono__resampler_free(s->rs);
+    sono__free(s->interleaved);
+    sono__free(s->mono);
+    sono__free(s->obuf);
+    sono__free(s);
+}
+
+double sono_source_rate(const sono_source *s)
+{
+    return s->out_rate;
+}
+
+const sono_audio_info *sono_source_info(const sono_source *s)
+{
+    return &s->info;
+}
+
+/* Up to max mono samples at the file's rate. */
+static size_t read_native(sono_source *s, float *out, size_t max, int *err)
+{
+    if (s->input_done)
+        return 0;
+    long long want = (long long)(max < BLOCK ? max : BLOCK);
+    if (s->remaining >= 0 && want > s->remaining)
+        want = s->remaining;
+    if (want == 0) {
+        s->input_done = 1;
+        return 0;
+    }
+    sf_count_t n = sf_readf_float(s->sf, s->interleaved, want);
+    if (n <= 0) {
+        s->input_done = 1;
+        if (sf_error(s->sf) != SF_ERR_NO_ERROR)
+            *err = SONO_ERR_FORMAT;
+        return 0;
+    }
+    int ch = s->info.channels;
+    size_t bad;
+    if (sono_check_finite(s->interleaved, (size_t)n * (size_t)ch, &bad) != SONO_OK) {
+        s->position += (long long)(bad / (size_t)ch);
+        *err = SONO_ERR_NONFINITE;
+        s->input_done = 1;
+        return 0;
+    }
+    for (sf_count_t i = 0; i < n; i++) {
+        const float *f = s->interleaved + i * ch;
+        if (s->p.channel >= 0) {
+            out[i] = f[s->p.channel];
+        } else {
+            float sum = 0.0f;
+            for (int c = 0; c < ch; c++)
+                sum += f[c];
+            out[i] = sum / (float)ch;
+        }
+    }
+    s->position += n;
+    if (s->remaining >= 0)
+        s->remaining -= n;
+    return (size_t)n;
+}
+
+/* Refills obuf from the resampler.  At the end the output is cut or
+ * zero-padded to exactly ceil(consumed * ratio) samples, as librosa's
+ * resample does with fix_length.  Returns 0 on an error (in *err). */
+static int refill(sono_source *s, int *err)
+{
+    s->olen = s->opos = 0;
+    while (s->olen == 0) {
+        size_t produced = 0;
+        if (s->ipos == s->ilen && !s->input_done) {
+            s->ilen = read_native(s, s->mono, BLOCK, err);
+            s->ipos = 0;
+            if (*err)
+                return 0;
+            continue;
+        }
+        if (s->ipos < s->ilen) {
+            size_t used = 0;
+            if (sono__resample(s->rs, s->mono + s->ipos, s->ilen - s->ipos,
+                               &used, s->obuf, BLOCK, &produced) != SONO_OK) {
+                *err = SONO_ERR_INVALID;
+                return 0;
+            }
+            s->ipos += used;
+            s->consumed += used;
+            s->olen = produced;
+            continue;
+        }
+        size_t target = (size_t)ceil((double)s->consumed * s->ratio);
+        if (!s->flushed) {
+            sono__resample(s->rs, NULL, 0, NULL, s->obuf, BLOCK, &produced);
+            s->olen = produced;
+            s->flushed = produced == 0;
+        }
+        if (s->flushed && s->emitted < target) {
+            size_t pad = target - s->emitted;
+            s->olen = pad < BLOCK ? pad : BLOCK;
+            memset(s->obuf, 0, s->olen * sizeof(float));
+        }
+        if (s->emitted + s->olen > target)
+            s->olen = target > s->emitted ? target - s->emitted : 0;
+        if (s->flushed && s->olen == 0)
+            return 1;
+        if (s->olen == 0)
+            s->flushed = 1; /* cut: the rest of the flush is not wanted */
+    }
+    return 1;
+}
+
+size_t sono_source_read(sono_source *s, float *out, size_t max, int *err)
+{
+    int e = SONO_OK;
+    size_t count = 0;
+    if (!s || !out) {
+        if (err)
+            *err = SONO_ERR_INVALID;
+        return 0;
+    }
+    if (!s->rs) {
+        count = read_native(s, out, max, &e);
+    } else {
+        while (count < max) {
+            if (s->opos == s->olen) {
+                if (!refill(s, &e) || s->olen == 0)
+                    break;
+            }
+            size_t n = s->olen - s->opos;
+            if (n > max - count)
+                n = max - count;
+            memcpy(out + count, s->obuf + s->opos, n * sizeof(float));
+            s->opos += n;
+            s->emitted += n;
+            count += n;
+        }
+    }
+    if (err)
+        *err = e;
+    return e ? 0 : count;
+}
+
+int sono_load(const char *path, const sono_source_params *p, sono_signal *out)
+{
+    int err = SONO_OK;
+    if (!out)
+        return SONO_ERR_INVALID;
+    memset(out, 0, sizeof *out);
+    sono_source *s = sono_source_open(path, p, &err);
+    if (!s)
+        return err;
+    size_t cap = 1 << 16, n = 0;
+    float *data = sono__malloc_array(cap, sizeof(float));
+    while (data) {
+        if (n == cap) {
+            float *d = cap > SIZE_MAX / 2 / sizeof(float)
+                           ? NULL
+                           : sono__realloc(data, 2 * cap * sizeof(float));
+            if (!d) {
+                sono__free(data);
+                data = NULL;
+                break;
+            }
+            data = d;
+            cap *= 2;
+        }
+        size_t got = sono_source_read(s, data + n, cap - n, &err);
+        if (err || got == 0)
+            break;
+        n += got;
+    }
+    double rate = sono_source_rate(s);
+    sono_source_close(s);
+    if (!data)
+        return SONO_ERR_NOMEM;
+    if (err) {
+        sono__free(data);
+        return err;
+    }
+    out->data = sono__malloc(sizeof(float *));
+    if (!out->data) {
+        sono__free(data);
+        return SONO_ERR_NOMEM;
+    }
+    out->data[0] = data;
+    out->channels = 1;
+    out->frames = n;
+    out->sample_rate = rate;
+    return SONO_OK;
+}

@@ -1,0 +1,91 @@
+/* The one place that talks to the FFT library: FFTW3, single precision.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Another backend (pocketfft, kissfft, a GPU) would replace this file only.
+ * FFTW's planner is not thread-safe, so plan creation and destruction are
+ * serialised by a mutex; executing a plan on its own buffers is safe from
+ * any thread.  FFTW_ESTIMATE keeps planning cheap for odd sizes such as
+ * 22050, which FFTW handles with its mixed-radix and Rader codelets. */
+#include <fftw3.h>
+#include <pthread.h>
+
+#include "internal.h"
+
+struct sono__fft {
+    size_t n;
+    float *real;
+    fftwf_complex *spectrum;
+    fftwf_plan forward;
+    fftwf_plan inverse;
+};
+
+static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
+
+sono__fft *sono__fft_new(size_t n, int *err)
+{
+    sono__fft *f = sono__calloc(1, sizeof *f);
+    int status = SONO_ERR_NOMEM;
+    if (!f)
+        goto fail;
+    if (n < 1 || n > (size_t)1 << 30) {
+        status = SONO_ERR_INVALID;
+        goto fail;
+    }
+    f->n = n;
+    f->real = fftwf_malloc(sizeof(float) * n);
+    f->spectrum = fftwf_malloc(sizeof(fftwf_complex) * (n / 2 + 1));
+    if (!f->real || !f->spectrum)
+        goto fail;
+    pthread_mutex_lock(&planner_lock);
+    f->forward = fftwf_plan_dft_r2c_1d((int)n, f->real, f->spectrum,
+                                       FFTW_ESTIMATE);
+    f->inverse = fftwf_plan_dft_c2r_1d((int)n, f->spectrum, f->real,
+                                       FFTW_ESTIMATE);
+    pthread_mutex_unlock(&planner_lock);
+    if (!f->forward || !f->inverse)
+        goto fail;
+    return f;
+fail:
+    sono__fft_free(f);
+    if (err)
+        *err = status;
+    return NULL;
+}
+
+void sono__fft_free(sono__fft *f)
+{
+    if (!f)
+        return;
+    pthread_mutex_lock(&planner_lock);
+    if (f->forward)
+        fftwf_destroy_plan(f->forward);
+    if (f->inverse)
+        fftwf_destroy_plan(f->inverse);
+    pthread_mutex_unlock(&planner_lock);
+    fftwf_free(f->real);
+    fftwf_free(f->spectrum);
+    sono__free(f);
+}
+
+float *sono__fft_real(sono__fft *f)
+{
+    return f->real;
+}
+
+sono_complex *sono__fft_spectrum(sono__fft *f)
+{
+    return (sono_complex *)f->spectrum;
+}
+
+void sono__fft_forward(sono__fft *f)
+{
+    fftwf_execute(f->forward);
+}
+
+/* FFTW's complex-to-real transform overwrites its input; callers refill the
+ * spectrum before every call.  The imaginary parts of the DC and Nyquist
+ * bins are ignored, as numpy.fft.irfft ignores them. */
+void sono__fft_inverse(sono__fft *f)
+{
+    fftwf_execute(f->inverse);
+}

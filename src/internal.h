@@ -1,0 +1,59 @@
+/* Private declarations shared between libsono's source files.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef SONO_INTERNAL_H
+#define SONO_INTERNAL_H
+
+#include <stdio.h>
+
+#include "sono.h"
+
+/* Every allocation goes through these, so that a test build can make the
+ * n-th one fail (see alloc.c). */
+void *sono__malloc(size_t size);
+void *sono__calloc(size_t count, size_t size);
+void *sono__realloc(void *p, size_t size);
+void sono__free(void *p);
+
+/* a * b without overflow: returns 0 and stores the product, or returns
+ * SONO_ERR_TOO_LARGE. */
+int sono__mul_size(size_t a, size_t b, size_t *out);
+/* sono__malloc(count * size), NULL on overflow. */
+void *sono__malloc_array(size_t count, size_t size);
+
+/* The one place that talks to the FFT library (fft.c).  A plan owns an
+ * aligned real buffer of n values and a complex buffer of n/2 + 1 values;
+ * forward reads the first and writes the second, inverse the other way round
+ * (unnormalised: the caller divides by n). */
+typedef struct sono__fft sono__fft;
+sono__fft *sono__fft_new(size_t n, int *err);
+void sono__fft_free(sono__fft *f);
+float *sono__fft_real(sono__fft *f);
+sono_complex *sono__fft_spectrum(sono__fft *f);
+void sono__fft_forward(sono__fft *f);
+void sono__fft_inverse(sono__fft *f);
+
+/* A file written under a temporary name beside its target and renamed over
+ * the target only on commit (atomic_file.c). */
+typedef struct sono__atomic_file {
+    char *target;
+    char *temp;
+    FILE *fp;
+} sono__atomic_file;
+int sono__atomic_open(sono__atomic_file *a, const char *target);
+int sono__atomic_commit(sono__atomic_file *a);
+void sono__atomic_abort(sono__atomic_file *a);
+
+/* A mono resampler (resample.c), libsoxr's HQ recipe. */
+typedef struct sono__resampler sono__resampler;
+sono__resampler *sono__resampler_new(double in_rate, double out_rate, int *err);
+void sono__resampler_free(sono__resampler *r);
+/* Feeds n_in samples (in = NULL at the end, to flush) and returns how many
+ * of the up to max_out output samples were produced; *used receives the
+ * input samples consumed. */
+int sono__resample(sono__resampler *r, const float *in, size_t n_in,
+                   size_t *used, float *out, size_t max_out, size_t *produced);
+
+/* Sizes of the stft plans, shared with istft.c. */
+size_t sono__pad_left(const sono_stft_params *p);
+
+#endif

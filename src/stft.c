@@ -1,0 +1,308 @@
+/* The short-time Fourier transform as a reusable, streaming plan, with
+ * librosa 0.10's framing: frame t starts at t * hop - pad, where
+ * pad = n_fft / 2 when centred (the signal is extended by `pad_mode`) and 0
+ * otherwise.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Memory is fixed at creation.  The plan keeps the first n_fft + 1 samples
+ * (the mirror images the first frames need) and a window of recent samples
+ * that starts one sample before the next frame: that is enough for every
+ * index the end padding reflects (see frame_ready and read_padded). */
+#include <string.h>
+
+#include "internal.h"
+
+struct sono_stft {
+    sono_stft_params p;
+    size_t n_bins;
+    size_t pad;
+    float *window;
+    sono__fft *fft;
+
+    float *head;        /* samples [0, head_len) */
+    size_t head_cap;
+    size_t head_len;
+
+    float *buf;         /* samples [buf_start, buf_start + buf_len) */
+    size_t buf_cap;
+    size_t buf_start;
+    size_t buf_len;
+
+    size_t total;       /* samples pushed */
+    int finished;
+    size_t next_frame;
+    size_t n_frames;    /* known after finish */
+    int end_status;     /* error found at finish, reported by pull */
+};
+
+void sono_stft_params_default(sono_stft_params *p)
+{
+    p->n_fft = 2048;
+    p->hop_length = 0;
+    p->win_length = 0;
+    p->window = SONO_WINDOW_HANN;
+    p->center = 1;
+    p->pad_mode = SONO_PAD_CONSTANT;
+}
+
+int sono_stft_params_resolve(sono_stft_params *p)
+{
+    if (!p || p->n_fft < 2 || p->n_fft > SONO_MAX_N_FFT)
+        return SONO_ERR_INVALID;
+    if (p->win_length == 0)
+        p->win_length = p->n_fft;
+    if (p->win_length > p->n_fft)
+        return SONO_ERR_INVALID;
+    if (p->hop_length == 0)
+        p->hop_length = p->win_length / 4 ? p->win_length / 4 : 1;
+    if (p->hop_length > p->win_length)
+        return SONO_ERR_INVALID;
+    if ((unsigned)p->window > SONO_WINDOW_RECTANGULAR ||
+        (unsigned)p->pad_mode > SONO_PAD_EDGE)
+        return SONO_ERR_INVALID;
+    p->center = p->center != 0;
+    return SONO_OK;
+}
+
+size_t sono_stft_bins(const sono_stft_params *p)
+{
+    return p->n_fft / 2 + 1;
+}
+
+size_t sono__pad_left(const sono_stft_params *p)
+{
+    return p->center ? p->n_fft / 2 : 0;
+}
+
+int sono_stft_frame_count(const sono_stft_params *p, size_t n, size_t *frames)
+{
+    if (n == 0)
+        return SONO_ERR_EMPTY;
+    size_t padded = n + 2 * sono__pad_left(p);
+    if (padded < p->n_fft)
+        return SONO_ERR_TOO_SHORT;
+    *frames = 1 + (padded - p->n_fft) / p->hop_length;
+    return SONO_OK;
+}
+
+static const char *pad_names[] = {"constant", "reflect", "edge"};
+
+int sono_pad_mode_from_name(const char *name, sono_pad_mode *m)
+{
+    for (int i = 0; name && i < 3; i++) {
+        if (strcmp(name, pad_names[i]) == 0) {
+            *m = (sono_pad_mode)i;
+            return SONO_OK;
+        }
+    }
+    return SONO_ERR_INVALID;
+}
+
+const char *sono_pad_mode_name(sono_pad_mode m)
+{
+    return (unsigned)m <= SONO_PAD_EDGE ? pad_names[m] : "unknown";
+}
+
+sono_stft *sono_stft_new(const sono_stft_params *params, int *err)
+{
+    int status = SONO_ERR_INVALID;
+    sono_stft *s = NULL;
+    sono_stft_params p;
+    if (!params)
+        goto fail;
+    p = *params;
+    if ((status = sono_stft_params_resolve(&p)) != SONO_OK)
+        goto fail;
+    status = SONO_ERR_NOMEM;
+    if (!(s = sono__calloc(1, sizeof *s)))
+        goto fail;
+    s->p = p;
+    s->n_bins = sono_stft_bins(&p);
+    s->pad = sono__pad_left(&p);
+    s->head_cap = p.n_fft + 1;
+    /* A frame, the sample before it, and room for a block of input. */
+    s->buf_cap = 2 * p.n_fft + p.hop_length + 1;
+    s->window = sono__malloc_array(p.n_fft, sizeof(float));
+    s->head = sono__malloc_array(s->head_cap, sizeof(float));
+    s->buf = sono__malloc_array(s->buf_cap, sizeof(float));
+    if (!s->window || !s->head || !s->buf)
+        goto fail;
+    sono_window_fill(p.window, p.win_length, p.n_fft, s->window);
+    if (!(s->fft = sono__fft_new(p.n_fft, &status)))
+        goto fail;
+    return s;
+fail:
+    sono_stft_free(s);
+    if (err)
+        *err = status;
+    return NULL;
+}
+
+void sono_stft_free(sono_stft *s)
+{
+    if (!s)
+        return;
+    sono__fft_free(s->fft);
+    sono__free(s->window);
+    sono__free(s->head);
+    sono__free(s->buf);
+    sono__free(s);
+}
+
+const sono_stft_params *sono_stft_get_params(const sono_stft *s)
+{
+    return &s->p;
+}
+
+void sono_stft_reset(sono_stft *s)
+{
+    s->head_len = s->buf_start = s->buf_len = s->total = 0;
+    s->finished = 0;
+    s->next_frame = s->n_frames = 0;
+    s->end_status = SONO_OK;
+}
+
+/* Absolute index of the first sample of frame t; may be negative. */
+static long long frame_start(const sono_stft *s, size_t t)
+{
+    return (long long)(t * s->p.hop_length) - (long long)s->pad;
+}
+
+/* Drops buffered samples that no later frame reads. */
+static void compact(sono_stft *s)
+{
+    long long keep = frame_start(s, s->next_frame) - 1;
+    if (keep <= (long long)s->buf_start)
+        return;
+    size_t drop = (size_t)keep - s->buf_start;
+    if (drop > s->buf_len)
+        drop = s->buf_len;
+    memmove(s->buf, s->buf + drop, (s->buf_len - drop) * sizeof(float));
+    s->buf_len -= drop;
+    s->buf_start += drop;
+}
+
+size_t sono_stft_push(sono_stft *s, const float *x, size_t n)
+{
+    if (!s || !x || s->finished)
+        return 0;
+    compact(s);
+    size_t room = s->buf_cap - s->buf_len;
+    if (n > room)
+        n = room;
+    memcpy(s->buf + s->buf_len, x, n * sizeof(float));
+    s->buf_len += n;
+    if (s->head_len < s->head_cap) {
+        size_t h = s->head_cap - s->head_len;
+        if (h > n)
+            h = n;
+        memcpy(s->head + s->head_len, x, h * sizeof(float));
+        s->head_len += h;
+    }
+    s->total += n;
+    return n;
+}
+
+int sono_stft_finish(sono_stft *s)
+{
+    if (!s)
+        return SONO_ERR_INVALID;
+    if (!s->finished) {
+        s->finished = 1;
+        s->end_status = sono_stft_frame_count(&s->p, s->total, &s->n_frames);
+        if (s->end_status != SONO_OK)
+            s->n_frames = 0;
+    }
+    return SONO_OK;
+}
+
+/* Maps an index outside [0, n) into it by the pad mode; -1 means zero. */
+static long long pad_index(sono_pad_mode mode, long long i, long long n)
+{
+    if (mode == SONO_PAD_CONSTANT)
+        return -1;
+    if (mode == SONO_PAD_EDGE || n == 1)
+        return i < 0 ? 0 : n - 1;
+    /* numpy's 'reflect' repeated as often as needed: period 2(n-1). */
+    long long period = 2 * (n - 1);
+    long long m = i % period;
+    if (m < 0)
+        m += period;
+    return m < n ? m : period - m;
+}
+
+static float sample_at(const sono_stft *s, long long j)
+{
+    if ((size_t)j < s->head_len)
+        return s->head[j];
+    return s->buf[(size_t)j - s->buf_start];
+}
+
+/* Before finish, a frame may be computed once every index it reads (directly
+ * or mirrored) has arrived; the signal's end is then still unknown, so a
+ * frame whose end lies beyond the samples so far must wait. */
+static int frame_ready(const sono_stft *s, size_t t)
+{
+    if (s->finished)
+        return t < s->n_frames;
+    long long start = frame_start(s, t);
+    long long total = (long long)s->total;
+    if (start + (long long)s->p.n_fft > total)
+        return 0;
+    return start >= 0 || s->p.pad_mode == SONO_PAD_CONSTANT || -start < total;
+}
+
+static void read_frame(const sono_stft *s, size_t t, float *out)
+{
+    long long start = frame_start(s, t);
+    long long n = s->finished ? (long long)s->total : -1;
+    const float *w = s->window;
+    for (size_t k = 0; k < s->p.n_fft; k++) {
+        long long i = start + (long long)k;
+        float v;
+        if (i >= 0 && (n < 0 || i < n)) {
+            v = sample_at(s, i);
+        } else {
+            long long j = pad_index(s->p.pad_mode, i, n);
+            v = j < 0 ? 0.0f : sample_at(s, j);
+        }
+        out[k] = v * w[k];
+    }
+}
+
+int sono_stft_pull(sono_stft *s, sono_complex *out)
+{
+    if (!s || !out)
+        return SONO_ERR_INVALID;
+    if (s->finished && s->end_status != SONO_OK)
+        return s->end_status;
+    if (!frame_ready(s, s->next_frame))
+        return 0;
+    read_frame(s, s->next_frame, sono__fft_real(s->fft));
+    sono__fft_forward(s->fft);
+    memcpy(out, sono__fft_spectrum(s->fft), s->n_bins * sizeof *out);
+    s->next_frame++;
+    return 1;
+}
+
+int sono_stft_run(sono_stft *s, const float *x, size_t n, sono_complex *out)
+{
+    size_t expected, done = 0;
+    int r = sono_stft_frame_count(&s->p, n, &expected);
+    if (r != SONO_OK)
+        return r;
+    sono_stft_reset(s);
+    while (n > 0) {
+        size_t used = sono_stft_push(s, x, n);
+        x += used;
+        n -= used;
+        while ((r = sono_stft_pull(s, out + done * s->n_bins)) == 1)
+            done++;
+    }
+    sono_stft_finish(s);
+    while ((r = sono_stft_pull(s, out + done * s->n_bins)) == 1)
+        done++;
+    sono_stft_reset(s);
+    if (r < 0)
+        return r;
+    return done == expected ? SONO_OK : SONO_ERR_STATE;
+}
