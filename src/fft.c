@@ -16,7 +16,12 @@ struct sono__fft {
     float *real;
     fftwf_complex *spectrum;
     fftwf_plan forward;
-    fftwf_plan inverse;
+    /* The inverse runs in double precision: where the synthesis window is
+     * tiny, istft divides by its square and single-precision rounding noise
+     * would be amplified far beyond librosa's (numpy's FFT is double). */
+    double *real_d;
+    fftw_complex *spectrum_d;
+    fftw_plan inverse_d;
 };
 
 static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -34,15 +39,17 @@ sono__fft *sono__fft_new(size_t n, int *err)
     f->n = n;
     f->real = fftwf_malloc(sizeof(float) * n);
     f->spectrum = fftwf_malloc(sizeof(fftwf_complex) * (n / 2 + 1));
-    if (!f->real || !f->spectrum)
+    f->real_d = fftw_malloc(sizeof(double) * n);
+    f->spectrum_d = fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1));
+    if (!f->real || !f->spectrum || !f->real_d || !f->spectrum_d)
         goto fail;
     pthread_mutex_lock(&planner_lock);
     f->forward = fftwf_plan_dft_r2c_1d((int)n, f->real, f->spectrum,
                                        FFTW_ESTIMATE);
-    f->inverse = fftwf_plan_dft_c2r_1d((int)n, f->spectrum, f->real,
-                                       FFTW_ESTIMATE);
+    f->inverse_d = fftw_plan_dft_c2r_1d((int)n, f->spectrum_d, f->real_d,
+                                        FFTW_ESTIMATE);
     pthread_mutex_unlock(&planner_lock);
-    if (!f->forward || !f->inverse)
+    if (!f->forward || !f->inverse_d)
         goto fail;
     return f;
 fail:
@@ -59,11 +66,13 @@ void sono__fft_free(sono__fft *f)
     pthread_mutex_lock(&planner_lock);
     if (f->forward)
         fftwf_destroy_plan(f->forward);
-    if (f->inverse)
-        fftwf_destroy_plan(f->inverse);
+    if (f->inverse_d)
+        fftw_destroy_plan(f->inverse_d);
     pthread_mutex_unlock(&planner_lock);
     fftwf_free(f->real);
     fftwf_free(f->spectrum);
+    fftw_free(f->real_d);
+    fftw_free(f->spectrum_d);
     sono__free(f);
 }
 
@@ -87,5 +96,12 @@ void sono__fft_forward(sono__fft *f)
  * bins are ignored, as numpy.fft.irfft ignores them. */
 void sono__fft_inverse(sono__fft *f)
 {
-    fftwf_execute(f->inverse);
+    size_t bins = f->n / 2 + 1;
+    for (size_t k = 0; k < bins; k++) {
+        f->spectrum_d[k][0] = f->spectrum[k][0];
+        f->spectrum_d[k][1] = f->spectrum[k][1];
+    }
+    fftw_execute(f->inverse_d);
+    for (size_t k = 0; k < f->n; k++)
+        f->real[k] = (float)f->real_d[k];
 }

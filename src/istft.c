@@ -123,8 +123,11 @@ int sono_istft_push(sono_istft *s, const sono_complex *frame)
     compact(s);
     size_t n = s->p.n_fft;
     size_t start = s->frames * s->p.hop_length;
-    if (start + n - s->base > s->cap)
+    if (start + n > s->base + s->cap)
         return SONO_ERR_STATE;
+    /* With centring, the first positions are never output and may already
+     * have been dropped: skip them. */
+    size_t skip = s->base > start ? s->base - start : 0;
 
     sono_complex *spec = sono__fft_spectrum(s->fft);
     memcpy(spec, frame, s->n_bins * sizeof *spec);
@@ -134,9 +137,9 @@ int sono_istft_push(sono_istft *s, const sono_complex *frame)
     sono__fft_inverse(s->fft);
     const float *y = sono__fft_real(s->fft);
     const double scale = 1.0 / (double)n;
-    double *acc = s->acc + (start - s->base);
-    double *wss = s->wss + (start - s->base);
-    for (size_t k = 0; k < n; k++) {
+    double *acc = s->acc + (start + skip - s->base) - skip;
+    double *wss = s->wss + (start + skip - s->base) - skip;
+    for (size_t k = skip; k < n; k++) {
         double w = s->window[k];
         acc[k] += w * (double)y[k] * scale;
         wss[k] += w * w;

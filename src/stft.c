@@ -31,6 +31,7 @@ struct sono_stft {
     int finished;
     size_t next_frame;
     size_t n_frames;    /* known after finish */
+    long long tail_origin; /* where the end reflection starts, see finish */
     int end_status;     /* error found at finish, reported by pull */
 };
 
@@ -211,15 +212,37 @@ int sono_stft_finish(sono_stft *s)
         s->end_status = sono_stft_frame_count(&s->p, s->total, &s->n_frames);
         if (s->end_status != SONO_OK)
             s->n_frames = 0;
+        /* librosa 0.10 pads a centred signal piecewise: the frames that
+         * reach past the end are cut from the signal starting at the first
+         * such frame, and that piece alone is reflected.  When the piece is
+         * shorter than the padding (hop >= n_fft / 2), numpy reflects it
+         * more than once, which differs from reflecting the whole signal.
+         * The mirror origin reproduces that, unless the head and tail frames
+         * overlap, in which case librosa pads the whole signal. */
+        s->tail_origin = 0;
+        if (s->p.center && s->p.pad_mode == SONO_PAD_REFLECT) {
+            long long hop = (long long)s->p.hop_length;
+            long long half = (long long)s->pad, n = (long long)s->total;
+            long long head_k = (half + hop - 1) / hop;
+            long long num = n + half - (long long)s->p.n_fft;
+            long long tail_k = (num >= 0 ? num / hop : -((-num + hop - 1) / hop)) + 1;
+            if (tail_k > head_k)
+                s->tail_origin = tail_k * hop - half;
+        }
     }
     return SONO_OK;
 }
 
-/* Maps an index outside [0, n) into it by the pad mode; -1 means zero. */
+/* Maps an index outside [0, n) into it by the pad mode; -1 means zero.
+ * n < 0 means the length is not known yet: then only indices before the
+ * start are asked for, and frame_ready has made sure that a single
+ * reflection lands on a sample that has arrived. */
 static long long pad_index(sono_pad_mode mode, long long i, long long n)
 {
     if (mode == SONO_PAD_CONSTANT)
         return -1;
+    if (n < 0)
+        return mode == SONO_PAD_EDGE ? 0 : -i;
     if (mode == SONO_PAD_EDGE || n == 1)
         return i < 0 ? 0 : n - 1;
     /* numpy's 'reflect' repeated as often as needed: period 2(n-1). */
@@ -261,6 +284,9 @@ static void read_frame(const sono_stft *s, size_t t, float *out)
         float v;
         if (i >= 0 && (n < 0 || i < n)) {
             v = sample_at(s, i);
+        } else if (i >= 0 && s->p.pad_mode == SONO_PAD_REFLECT) {
+            long long o = s->tail_origin;
+            v = sample_at(s, o + pad_index(SONO_PAD_REFLECT, i - o, n - o));
         } else {
             long long j = pad_index(s->p.pad_mode, i, n);
             v = j < 0 ? 0.0f : sample_at(s, j);

@@ -393,8 +393,14 @@ def run_roundtrip_case(case, runner, data_dir, rep):
                window=p["window"], center=p["center"], length=length)
     ref_model = lm.istft(D_model, **ist)
     ref_same = lm.istft(D_sono, **ist)
-    err, tol, kind = compare(w, ref_model, REL)
-    rep.line(name + " [istft vs model(model stft)]", err, tol, kind, f"len={len(ref_model)}")
+    # End to end, the two STFTs differ by float32 rounding.  Past the end of the
+    # signal (a --length longer than it) the window sum-square falls to ~1e-10 and
+    # librosa's division amplifies that rounding a millionfold, so the comparison
+    # stops where the signal ends; istft on identical input (next line) is compared
+    # over the whole length.
+    m = min(len(w), len(y))
+    err, tol, kind = compare(w[:m], ref_model[:m], REL)
+    rep.line(name + " [istft vs model(model stft)]", err, tol, kind, f"len={m}")
     err, tol, kind = compare(w, ref_same, REL)
     rep.line(name + " [istft vs model(sono stft)]", err, tol, kind)
 
