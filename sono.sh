@@ -1,0 +1,78 @@
+#!/bin/sh
+# sono's two commands, each doing all of its own set-up on Debian 12:
+#   ./sono.sh demo   install what is missing, build, and turn a bundled clip
+#                    into a spectrogram (.npy) and back into sound
+#   ./sono.sh test   install what is missing, build, and run the whole test suite
+#   ./sono.sh build  install what is missing and build (into ./build)
+# SPDX-License-Identifier: GPL-3.0-or-later
+set -eu
+
+cd "$(dirname "$0")"
+BUILD=${SONO_BUILD_DIR:-build}
+
+# Debian packages: the compiler and build tools, the three libraries, and
+# numpy/scipy/soundfile for the tests' independent reference model.
+BUILD_PACKAGES="gcc libc6-dev make cmake pkg-config libfftw3-dev libsndfile1-dev libsoxr-dev"
+TEST_PACKAGES="python3 python3-numpy python3-scipy python3-soundfile"
+
+need() {
+    missing=""
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+            missing="$missing $p"
+    done
+    [ -z "$missing" ] && return 0
+    echo "sono.sh: installing Debian packages:$missing"
+    if [ "$(id -u)" -ne 0 ]; then
+        SUDO=sudo
+    else
+        SUDO=
+    fi
+    $SUDO apt-get update -q
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
+}
+
+build() {
+    cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSONO_WERROR=ON \
+        -DSONO_PYTHON=/usr/bin/python3 >/dev/null
+    cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)"
+}
+
+case "${1:-}" in
+demo)
+    need $BUILD_PACKAGES
+    build
+    out=${2:-demo-output}
+    mkdir -p "$out"
+    clip=tests/data/trumpet.ogg
+    "$BUILD/sono" info "$clip"
+    "$BUILD/sono" stft "$clip" -o "$out/trumpet.stft.npy"
+    "$BUILD/sono" mel "$clip" -o "$out/trumpet.mel.npy" --db --ref max
+    length=$("$BUILD/sono" info --json "$clip" | sed 's/.*"frames": \([0-9]*\).*/\1/')
+    rate=$("$BUILD/sono" info --json "$clip" | sed 's/.*"sample_rate": \([0-9]*\).*/\1/')
+    "$BUILD/sono" istft "$out/trumpet.stft.npy" -o "$out/trumpet.rebuilt.wav" \
+        --sr "$rate" --length "$length"
+    echo
+    echo "wrote $out/trumpet.stft.npy    complex STFT of $clip (1025 bins x frames, complex64)"
+    "$BUILD/sono" info "$out/trumpet.stft.npy" | sed 's/^/    /'
+    echo "wrote $out/trumpet.mel.npy     128-band mel spectrogram in dB (float32)"
+    "$BUILD/sono" info "$out/trumpet.mel.npy" | sed 's/^/    /'
+    echo "wrote $out/trumpet.rebuilt.wav the clip rebuilt from the STFT by 'sono istft'"
+    "$BUILD/sono" info "$out/trumpet.rebuilt.wav" | sed 's/^/    /'
+    ;;
+test)
+    need $BUILD_PACKAGES $TEST_PACKAGES
+    build
+    cd "$BUILD"
+    ctest --output-on-failure -j 2
+    ;;
+build)
+    need $BUILD_PACKAGES
+    build
+    ;;
+*)
+    echo "usage: ./sono.sh demo [OUTDIR] | test | build" >&2
+    exit 2
+    ;;
+esac
