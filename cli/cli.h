@@ -76,6 +76,9 @@ int cli_parse_positional(cli_args *a, cli_common *c);
 int cli_check_stft(cli_common *c);
 /* Checks that input and output were given and differ. */
 int cli_check_paths(cli_common *c, int need_output);
+/* Checks that the output's directory exists and is writable and that the
+ * output is not a directory (file errors: the caller exits EXIT_FAIL). */
+int cli_check_output(const cli_common *c);
 
 /* --db [--ref max|VALUE] [--top-db DB|none], shared by stft and mel. */
 typedef struct cli_db {

@@ -82,6 +82,8 @@ int cmd_istft(int argc, char **argv)
         return EXIT_USAGE;
     }
 
+    if (cli_check_output(&c))
+        return EXIT_FAIL;
     int err = SONO_OK;
     sono_npy_reader *rd = sono_npy_reader_open(c.input, &err);
     if (!rd) {

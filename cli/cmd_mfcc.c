@@ -79,6 +79,8 @@ int cmd_mfcc(int argc, char **argv)
 
     int err = SONO_OK, r;
     mfcc_map map = {{{0}, 0}, NULL, NULL};
+    if (cli_check_output(&c))
+        return EXIT_FAIL;
     sono_source *src = cli_open_audio(&c);
     if (!src)
         return EXIT_FAIL;

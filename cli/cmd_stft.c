@@ -95,6 +95,8 @@ int cmd_stft(int argc, char **argv)
     if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c))
         return EXIT_USAGE;
 
+    if (cli_check_output(&c))
+        return EXIT_FAIL;
     sono_source *src = cli_open_audio(&c);
     if (!src)
         return EXIT_FAIL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -325,6 +326,37 @@ int cli_check_paths(cli_common *c, int need_output)
          si.st_dev == so.st_dev && si.st_ino == so.st_ino)) {
         cli_error("-o", "output '%s' is the input file; refusing to overwrite it",
                   c->output);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_check_output(const cli_common *c)
+{
+    /* Refuse early what would only fail after all the work. */
+    struct stat so;
+    char dir[4096];
+    const char *slash = strrchr(c->output, '/');
+    size_t len = slash ? (size_t)(slash - c->output) : 0;
+    if (len >= sizeof dir) {
+        cli_error("-o", "path too long");
+        return -1;
+    }
+    memcpy(dir, c->output, len);
+    strcpy(dir + len, len ? "" : ".");
+    if (slash && len == 0)
+        strcpy(dir, "/");
+    struct stat sd;
+    if (stat(dir, &sd) != 0 || !S_ISDIR(sd.st_mode)) {
+        cli_error(c->output, "cannot write: directory '%s' does not exist", dir);
+        return -1;
+    }
+    if (access(dir, W_OK) != 0) {
+        cli_error(c->output, "cannot write: directory '%s' is not writable", dir);
+        return -1;
+    }
+    if (stat(c->output, &so) == 0 && S_ISDIR(so.st_mode)) {
+        cli_error(c->output, "cannot write: is a directory");
         return -1;
     }
     return 0;
