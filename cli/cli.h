@@ -124,6 +124,10 @@ int cli_check_mel(cli_common *c, double sample_rate);
 int cli_finish_npy(const cli_common *c, sono_npy_writer *w, sono_column_map map,
                    void *ctx, size_t out_rows, sono_dtype out_dtype);
 sono_npy_writer *cli_new_npy(const cli_common *c, sono_dtype dt, size_t rows);
+/* Pushes one column; when peak is not NULL, raises *peak to the largest of
+ * the n float values first.  Returns 0, or non-zero after reporting. */
+int cli_push_column(const char *output, sono_npy_writer *w, const void *column,
+                    size_t n, double *peak);
 
 /* Streams the mel spectrogram (power 1 or 2) of src into w, one column per
  * frame, and returns the largest value in *peak; 0 or an exit status. */

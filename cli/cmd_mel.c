@@ -25,14 +25,8 @@ static int on_frame(void *ctx, const sono_complex *frame)
     else
         sono_power(frame, j->spectrum, j->bins);
     sono_mel_apply(j->mel, j->spectrum, j->bands);
-    size_t n = sono_mel_bands(j->mel);
-    for (size_t i = 0; i < n; i++)
-        if (j->bands[i] > j->peak)
-            j->peak = j->bands[i];
-    int err = sono_npy_writer_push(j->w, j->bands);
-    if (err != SONO_OK)
-        cli_error(j->output, "%s", sono_strerror(err));
-    return err != SONO_OK;
+    return cli_push_column(j->output, j->w, j->bands, sono_mel_bands(j->mel),
+                           &j->peak);
 }
 
 static void help(void)

@@ -27,15 +27,9 @@ static int on_frame(void *ctx, const sono_complex *frame)
             sono_magnitude(frame, j->column, j->bins);
         else
             sono_power(frame, j->column, j->bins);
-        for (size_t k = 0; k < j->bins; k++)
-            if (j->column[k] > j->peak)
-                j->peak = j->column[k];
-        col = j->column;
+        return cli_push_column(j->output, j->w, j->column, j->bins, &j->peak);
     }
-    int err = sono_npy_writer_push(j->w, col);
-    if (err != SONO_OK)
-        cli_error(j->output, "%s", sono_strerror(err));
-    return err != SONO_OK;
+    return cli_push_column(j->output, j->w, col, 0, NULL);
 }
 
 static void help(void)

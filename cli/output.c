@@ -27,3 +27,16 @@ int cli_finish_npy(const cli_common *c, sono_npy_writer *w, sono_column_map map,
         cli_error(c->output, "%s", sono_strerror(err));
     return -1;
 }
+
+int cli_push_column(const char *output, sono_npy_writer *w, const void *column,
+                    size_t n, double *peak)
+{
+    const float *v = column;
+    for (size_t i = 0; peak && i < n; i++)
+        if (v[i] > *peak)
+            *peak = v[i];
+    int err = sono_npy_writer_push(w, column);
+    if (err != SONO_OK)
+        cli_error(output, "cannot write: %s", sono_strerror(err));
+    return err != SONO_OK;
+}
