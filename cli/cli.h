@@ -109,13 +109,15 @@ extern const char cli_help_db[];
 
 typedef int (*cli_frame_fn)(void *ctx, const sono_complex *frame);
 
-/* Opens the input audio as the options ask; reports errors. */
-sono_source *cli_open_audio(const cli_common *c);
+/* Opens the input audio as the options ask; reports errors and stores the
+ * exit status for them in *status. */
+sono_source *cli_open_audio(const cli_common *c, int *status);
 /* Streams the source through an STFT plan and calls fn for every frame;
  * reports errors (with the input's name) and returns 0 on success. */
 int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
                  void *ctx);
-/* Checks the mel options against the sample rate (errors and warnings). */
+/* Checks the mel options against the sample rate: -1 after an error, 1
+ * after warning that fmax is above the Nyquist frequency, else 0. */
 int cli_check_mel(cli_common *c, double sample_rate);
 
 /* ---- outputs (output.c) ---- */

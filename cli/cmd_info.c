@@ -32,8 +32,10 @@ static int npy_info(const char *path, int json)
     int err = SONO_OK;
     sono_npy_reader *r = sono_npy_reader_open(path, &err);
     if (!r) {
-        cli_error(path, err == SONO_ERR_FORMAT ? "not a 2-D float or complex .npy matrix"
-                                               : "%s", sono_strerror(err));
+        if (err == SONO_ERR_FORMAT)
+            cli_error(path, "not a 2-D float or complex .npy matrix");
+        else
+            cli_file_error(path, err);
         return EXIT_FAIL;
     }
     sono_dtype dt;

@@ -106,9 +106,14 @@ int cmd_istft(int argc, char **argv)
                   "('sono stft' without --magnitude/--power/--db)");
         goto done;
     }
+    if (rows < 2) {
+        cli_error(c.input, "is not an STFT matrix: %zu row (an STFT has n_fft/2 + 1 "
+                  "rows, at least 2)", rows);
+        goto done;
+    }
     if (!n_fft_given)
         c.stft.n_fft = 2 * (rows - 1);
-    if (rows < 2 || sono_stft_bins(&c.stft) != rows) {
+    if (sono_stft_bins(&c.stft) != rows) {
         cli_error(n_fft_given ? "--n-fft" : c.input,
                   "%zu rows do not match an FFT size of %zu (which has %zu bins)",
                   rows, c.stft.n_fft, sono_stft_bins(&c.stft));

@@ -47,7 +47,8 @@ int cli_mel_stream(cli_common *c, sono_source *src, int power,
     int r = EXIT_USAGE, err = SONO_OK;
     mel_job j = {power, sono_stft_bins(&c->stft), NULL, NULL, NULL, 0.0, w,
                  c->output};
-    if (cli_check_mel(c, sono_source_rate(src)))
+    int above_nyquist = cli_check_mel(c, sono_source_rate(src));
+    if (above_nyquist < 0)
         goto done;
     r = EXIT_FAIL;
     j.mel = sono_mel_new(&c->mel, sono_source_rate(src), c->stft.n_fft, &err);
@@ -56,7 +57,9 @@ int cli_mel_stream(cli_common *c, sono_source *src, int power,
                   sono_strerror(err));
         goto done;
     }
-    if (sono_mel_empty_filters(j.mel) > 0)
+    /* Empty filters are the expected consequence of fmax above Nyquist,
+     * already warned about; otherwise they mean too many bands. */
+    if (sono_mel_empty_filters(j.mel) > 0 && !above_nyquist)
         cli_warn("--n-mels", "%zu of %zu mel filters are empty; try fewer mel "
                  "bands or a larger --n-fft", sono_mel_empty_filters(j.mel),
                  c->mel.n_mels);
@@ -112,9 +115,10 @@ int cmd_mel(int argc, char **argv)
 
     if (cli_check_output(&c))
         return EXIT_FAIL;
-    sono_source *src = cli_open_audio(&c);
+    int open_status;
+    sono_source *src = cli_open_audio(&c, &open_status);
     if (!src)
-        return EXIT_FAIL;
+        return open_status;
     double peak = 0.0;
     sono_npy_writer *w = cli_new_npy(&c, SONO_DTYPE_F32, c.mel.n_mels);
     int r = w ? cli_mel_stream(&c, src, (int)power, w, &peak) : EXIT_FAIL;

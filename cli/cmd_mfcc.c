@@ -81,9 +81,10 @@ int cmd_mfcc(int argc, char **argv)
     mfcc_map map = {{{0}, 0}, NULL, NULL};
     if (cli_check_output(&c))
         return EXIT_FAIL;
-    sono_source *src = cli_open_audio(&c);
+    int open_status;
+    sono_source *src = cli_open_audio(&c, &open_status);
     if (!src)
-        return EXIT_FAIL;
+        return open_status;
     double peak = 0.0;
     sono_npy_writer *w = cli_new_npy(&c, SONO_DTYPE_F32, c.mel.n_mels);
     r = w ? cli_mel_stream(&c, src, 2, w, &peak) : EXIT_FAIL;

@@ -91,9 +91,10 @@ int cmd_stft(int argc, char **argv)
 
     if (cli_check_output(&c))
         return EXIT_FAIL;
-    sono_source *src = cli_open_audio(&c);
+    int open_status;
+    sono_source *src = cli_open_audio(&c, &open_status);
     if (!src)
-        return EXIT_FAIL;
+        return open_status;
     stft_job j = {kind, sono_stft_bins(&c.stft), NULL, 0.0, NULL, c.output};
     int r = EXIT_FAIL;
     j.column = malloc(j.bins * sizeof(float));

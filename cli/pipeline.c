@@ -8,10 +8,11 @@
 
 #define BLOCK 8192
 
-sono_source *cli_open_audio(const cli_common *c)
+sono_source *cli_open_audio(const cli_common *c, int *status)
 {
     sono_audio_info info;
     int err = sono_audio_probe(c->input, &info);
+    *status = EXIT_FAIL;
     if (err != SONO_OK) {
         if (err == SONO_ERR_FORMAT)
             cli_error(c->input, "not an audio file that can be read (corrupt, "
@@ -24,8 +25,13 @@ sono_source *cli_open_audio(const cli_common *c)
         cli_error("--channel", "%d is out of range: '%s' has %d channel%s "
                   "(0 to %d)", c->audio.channel, c->input, info.channels,
                   info.channels == 1 ? "" : "s", info.channels - 1);
+        *status = EXIT_USAGE;
         return NULL;
     }
+    if (info.truncated)
+        cli_warn(c->input, "truncated: the header declares more audio than the "
+                 "file holds; reading the %lld frames that are there",
+                 (long long)info.frames);
     sono_source *src = sono_source_open(c->input, &c->audio, &err);
     if (!src)
         cli_file_error(c->input, err);
@@ -49,8 +55,8 @@ int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
         size_t n = sono_source_read(src, block, BLOCK, &err);
         if (err != SONO_OK) {
             if (err == SONO_ERR_NONFINITE)
-                cli_error(c->input, "contains NaN or infinite samples "
-                          "(near sample %zu)", total);
+                cli_error(c->input, "contains NaN or infinite samples (in "
+                          "samples %zu to %zu)", total, total + BLOCK - 1);
             else
                 cli_error(c->input, "decoding failed after %zu samples: %s",
                           total, sono_strerror(err));
@@ -105,8 +111,10 @@ int cli_check_mel(cli_common *c, double sample_rate)
         cli_error("--fmin", "%g Hz must be below fmax %g Hz", c->mel.fmin, fmax);
         return -1;
     }
-    if (fmax > nyquist)
+    if (fmax > nyquist) {
         cli_warn("--fmax", "%g Hz is above the Nyquist frequency %g Hz; the top "
                  "mel bands will be empty", fmax, nyquist);
+        return 1;
+    }
     return 0;
 }

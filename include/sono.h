@@ -130,6 +130,8 @@ typedef struct sono_audio_info {
     int64_t frames;          /* as declared by the file; -1 when unknown */
     char format[32];         /* container, e.g. "WAV", "OGG", "FLAC", "MP3" */
     char subtype[32];        /* encoding, e.g. "PCM_16", "VORBIS", "FLOAT" */
+    int truncated;           /* the header declares more audio data than the
+                                file holds; what is there is read */
 } sono_audio_info;
 
 /* Reads a file's header.  SONO_ERR_IO if it cannot be opened,

@@ -46,6 +46,23 @@ static void name_of(int code, int is_subtype, char *out, size_t size)
     snprintf(out, size, "0x%x", (unsigned)code);
 }
 
+/* libsndfile reads what a truncated file holds and notes the difference in
+ * its log, as "data : 200000 (should be 1000)" (WAV) or "SSND : ..." (AIFF). */
+static int declares_missing_data(SNDFILE *sf)
+{
+    char log[8192];
+    log[0] = '\0';
+    sf_command(sf, SFC_GET_LOG_INFO, log, sizeof log);
+    for (const char *line = log; line && *line; line = strchr(line, '\n')) {
+        if (*line == '\n')
+            line++;
+        if ((strncmp(line, "data", 4) == 0 || strncmp(line, "SSND", 4) == 0) &&
+            strstr(line, "(should be") && strstr(line, "(should be") < strchr(line, '\n'))
+            return 1;
+    }
+    return 0;
+}
+
 /* Opens with libsndfile and checks what a decoder may claim. */
 static SNDFILE *open_checked(const char *path, sono_audio_info *info, int *err)
 {
@@ -71,6 +88,7 @@ static SNDFILE *open_checked(const char *path, sono_audio_info *info, int *err)
     info->sample_rate = sfi.samplerate;
     info->channels = sfi.channels;
     info->frames = sfi.frames >= 0 && sfi.frames < SF_COUNT_MAX ? sfi.frames : -1;
+    info->truncated = declares_missing_data(sf);
     name_of(sfi.format & SF_FORMAT_TYPEMASK, 0, info->format, sizeof info->format);
     name_of(sfi.format & SF_FORMAT_SUBMASK, 1, info->subtype, sizeof info->subtype);
     return sf;
