@@ -33,16 +33,19 @@ need() {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 }
 
+# build DIR [CMAKE ARGS...]
 build() {
-    cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DSONO_WERROR=ON \
-        -DSONO_PYTHON=/usr/bin/python3 >/dev/null
-    cmake --build "$BUILD" -j "$(nproc 2>/dev/null || echo 2)"
+    dir=$1
+    shift
+    cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DSONO_WERROR=ON \
+        -DSONO_PYTHON=/usr/bin/python3 "$@" >/dev/null
+    cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)"
 }
 
 case "${1:-}" in
 demo)
     need $BUILD_PACKAGES
-    build
+    build "$BUILD"
     out=${2:-demo-output}
     mkdir -p "$out"
     clip=tests/data/trumpet.ogg
@@ -63,13 +66,18 @@ demo)
     ;;
 test)
     need $BUILD_PACKAGES $TEST_PACKAGES
-    build
-    cd "$BUILD"
-    ctest --output-on-failure -j 2
+    build "$BUILD"
+    (cd "$BUILD" && ctest --output-on-failure -j 2)
+    # The same suite again under AddressSanitizer and UndefinedBehaviorSanitizer:
+    # any invalid access, leak or undefined operation fails the test it is in.
+    echo "sono.sh: the test suite again with -fsanitize=address,undefined"
+    build "$BUILD-sanitize" -DCMAKE_BUILD_TYPE=Debug \
+        "-DCMAKE_C_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+    (cd "$BUILD-sanitize" && ctest --output-on-failure -j 2)
     ;;
 build)
     need $BUILD_PACKAGES
-    build
+    build "$BUILD"
     ;;
 *)
     echo "usage: ./sono.sh demo [OUTDIR] | test | build" >&2

@@ -16,9 +16,9 @@ static void help(void)
            "  -o, --output FILE    the audio file to write (required)\n"
            "  --sr RATE            sample rate of the output (required)\n"
            "  --length N           exact number of samples (default: from the frames)\n"
-           "  --pcm 16|24          integer samples (default: float32 for WAV, 24 for FLAC)\n"
-           "  --n-fft N            FFT size (default: 2 * (bins - 1))\n"
-           "  --hop, --win-length, --window, --center/--no-center as for 'sono stft'\n");
+           "  --pcm 16|24          integer samples (default: float32 for WAV, 24 for FLAC)\n\n"
+           "%s  (--n-fft defaults to 2 * (bins - 1); give it for an odd FFT size;\n"
+           "   --pad-mode does not apply to the inverse)\n", cli_help_stft);
 }
 
 static int write_samples(const char *out, sono_writer *wr, const float *x,

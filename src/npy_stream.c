@@ -151,7 +151,7 @@ int sono_npy_writer_finish(sono_npy_writer *w, sono_column_map map, void *ctx,
     }
     for (size_t c0 = 0; c0 < w->cols; c0 += block) {
         size_t n = w->cols - c0 < block ? w->cols - c0 : block;
-        const unsigned char *src = w->mem + c0 * w->col_bytes;
+        const unsigned char *src = w->mem ? w->mem + c0 * w->col_bytes : in;
         if (w->spill) {
             if (fread(in, w->col_bytes, n, w->spill) != n) {
                 r = SONO_ERR_IO;
