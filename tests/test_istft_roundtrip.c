@@ -11,14 +11,7 @@ static void roundtrip(const char *what, const float *x, size_t n,
                       size_t n_fft, size_t hop, size_t win, sono_window w,
                       int center, sono_pad_mode mode, double limit)
 {
-    sono_stft_params p;
-    sono_stft_params_default(&p);
-    p.n_fft = n_fft;
-    p.hop_length = hop;
-    p.win_length = win;
-    p.window = w;
-    p.center = center;
-    p.pad_mode = mode;
+    sono_stft_params p = test_stft_params(n_fft, hop, win, w, center, mode);
     int err;
     size_t frames, bins = n_fft / 2 + 1;
     sono_stft *s = sono_stft_new(&p, &err);

@@ -41,14 +41,7 @@ static void check_case(size_t n, size_t n_fft, size_t hop, size_t win,
 {
     float *x = malloc(n * sizeof *x);
     test_noise(x, n, (unsigned)(n + n_fft));
-    sono_stft_params p;
-    sono_stft_params_default(&p);
-    p.n_fft = n_fft;
-    p.hop_length = hop;
-    p.win_length = win;
-    p.window = w;
-    p.center = center;
-    p.pad_mode = mode;
+    sono_stft_params p = test_stft_params(n_fft, hop, win, w, center, mode);
     int err;
     sono_stft *s = sono_stft_new(&p, &err);
     CHECK(s != NULL, "sono_stft_new: %s", sono_strerror(err));

@@ -34,6 +34,21 @@ static inline void test_noise(float *x, size_t n, unsigned seed)
     }
 }
 
+static inline sono_stft_params test_stft_params(size_t n_fft, size_t hop,
+                                                size_t win, sono_window w,
+                                                int center, sono_pad_mode mode)
+{
+    sono_stft_params p;
+    sono_stft_params_default(&p);
+    p.n_fft = n_fft;
+    p.hop_length = hop;
+    p.win_length = win;
+    p.window = w;
+    p.center = center;
+    p.pad_mode = mode;
+    return p;
+}
+
 /* max |a - b| / max |b| over n floats. */
 static inline double test_rel_max(const float *a, const float *b, size_t n)
 {
