@@ -444,8 +444,9 @@ typedef struct sono_npy_array {
 /* Reads a .npy file (format 1.0, 2.0 or 3.0).  Accepts little- and
  * big-endian float32/float64 (as float32) and complex64/complex128 (as
  * complex64), C or Fortran order (returned in C order).  SONO_ERR_FORMAT for
- * a file that is not a valid .npy or holds another dtype, SONO_ERR_TOO_LARGE
- * when the shape overflows or exceeds the file. */
+ * a file that is not a valid .npy, holds another dtype, or holds less data
+ * than its shape claims; SONO_ERR_TOO_LARGE when the shape's size overflows.
+ * Nothing is allocated for a shape the file cannot back. */
 SONO_API int sono_npy_load(const char *path, sono_npy_array *out);
 SONO_API void sono_npy_free(sono_npy_array *a);
 /* Writes a C-order array atomically (temporary file, then rename). */
