@@ -93,14 +93,8 @@ static int manifest_tolerance(const char *manifest, const char *name, tolerance 
 static float *compute(const gcase *g, const sono_signal *sig, size_t *rows,
                       size_t *frames, int *is_complex)
 {
-    sono_stft_params p;
-    sono_stft_params_default(&p);
-    p.n_fft = g->n_fft;
-    p.hop_length = g->hop;
-    p.win_length = g->win;
-    p.window = g->window;
-    p.center = g->center;
-    p.pad_mode = g->pad;
+    sono_stft_params p =
+        test_stft_params(g->n_fft, g->hop, g->win, g->window, g->center, g->pad);
     int err;
     size_t bins = g->n_fft / 2 + 1;
     sono_stft *s = sono_stft_new(&p, &err);
