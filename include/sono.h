@@ -332,6 +332,87 @@ SONO_API void sono_power(const sono_complex *in, float *out, size_t n);
 SONO_API void sono_phase(const sono_complex *in, float *out, size_t n);
 
 /* ------------------------------------------------------------------------ */
+/* Phase reconstruction                                                      */
+
+/* Turns an STFT magnitude without phase into a signal whose STFT has
+ * (nearly) that magnitude.  The STFT parameters must be those that made the
+ * magnitude; the whole magnitude is held in memory (the iterations need it).
+ *
+ * - GLA: Griffin and Lim (1984), alternating projections.
+ * - FGLA: fast Griffin-Lim (Perraudin, Balazs, Sondergaard 2013) with
+ *   librosa.griffinlim's update: angles = rebuilt - m / (1 + m) * previous.
+ * - PGHI: Phase Gradient Heap Integration (Prusa, Balazs, Sondergaard 2017):
+ *   the phase integrated from the gradient of the log-magnitude, no
+ *   iterations; the time-frequency ratio comes from a Gaussian fitted to
+ *   the actual analysis window (sono_window_gamma).
+ * - PGHI_FGLA: PGHI's phase as the starting point of the accelerated
+ *   Griffin-Lim iterations of Nenov, Nguyen, Balazs (2023) (see
+ *   docs/phase.md for the measurements behind this choice). */
+typedef enum sono_phase_method {
+    SONO_PHASE_PGHI_FGLA = 0,
+    SONO_PHASE_PGHI,
+    SONO_PHASE_FGLA,
+    SONO_PHASE_GLA
+} sono_phase_method;
+
+typedef enum sono_phase_init {
+    SONO_INIT_DEFAULT = 0, /* the method's own: PGHI for PGHI_FGLA, random
+                              for FGLA and GLA (librosa's init='random') */
+    SONO_INIT_ZEROS,       /* all phases 0 (librosa's init=None) */
+    SONO_INIT_RANDOM,      /* uniform phases from `seed` */
+    SONO_INIT_PGHI
+} sono_phase_init;
+
+SONO_API int sono_phase_method_from_name(const char *name, sono_phase_method *m);
+SONO_API const char *sono_phase_method_name(sono_phase_method m);
+SONO_API int sono_phase_init_from_name(const char *name, sono_phase_init *i);
+
+#define SONO_MAX_ITERATIONS 10000
+
+typedef struct sono_phase_params {
+    sono_phase_method method;   /* default SONO_PHASE_PGHI_FGLA */
+    int iterations;             /* 0..SONO_MAX_ITERATIONS (default 32);
+                                   ignored by SONO_PHASE_PGHI */
+    double momentum;            /* FGLA's, in [0, 2) (default 0.99) */
+    sono_phase_init init;       /* default SONO_INIT_DEFAULT */
+    uint64_t seed;              /* for SONO_INIT_RANDOM (default 0) */
+    int threads;                /* worker threads; 0 = one per core
+                                   (default).  Results do not depend on it. */
+    /* Called after each iteration with (ctx, done, total) when not NULL. */
+    void (*progress)(void *ctx, int done, int total);
+    void *progress_ctx;
+} sono_phase_params;
+
+SONO_API void sono_phase_params_default(sono_phase_params *p);
+
+/* mag: frames x (n_fft/2 + 1) magnitudes, frame-major, finite and >= 0.
+ * out: sono_istft_length(p, frames, length) samples (length 0: natural).
+ * SONO_ERR_INVALID for a bad parameter or a negative magnitude,
+ * SONO_ERR_NONFINITE for NaN or infinity, SONO_ERR_EMPTY for no frames. */
+SONO_API int sono_phase_reconstruct(const sono_stft_params *p,
+                                    const float *mag, size_t frames,
+                                    const sono_phase_params *pp,
+                                    size_t length, float *out);
+
+/* PGHI alone: out[frames x bins] = mag * exp(i * phase).  Coefficients more
+ * than 100 dB below the largest get phase 0. */
+SONO_API int sono_pghi(const sono_stft_params *p, const float *mag,
+                       size_t frames, sono_complex *out);
+
+/* The lambda (in samples^2) of the Gaussian exp(-pi t^2 / lambda) that best
+ * fits the window of win_length samples in the least-squares sense; for
+ * Hann it is about 0.258 * win_length^2. */
+SONO_API double sono_window_gamma(sono_window w, size_t win_length);
+
+/* Spectral convergence of y against the target magnitude, in dB:
+ * 20 log10(||mag - |STFT(y)| ||_F / ||mag||_F), over the frames both have.
+ * SONO_ERR_EMPTY when mag is all zeros. */
+SONO_API int sono_spectral_convergence(const sono_stft_params *p,
+                                       const float *mag, size_t frames,
+                                       const float *y, size_t n,
+                                       double *sc_db);
+
+/* ------------------------------------------------------------------------ */
 /* Decibels                                                                  */
 
 /* librosa.power_to_db / amplitude_to_db arguments. */

@@ -22,6 +22,10 @@ struct sono__fft {
     double *real_d;
     fftw_complex *spectrum_d;
     fftw_plan inverse_d;
+    /* A single-precision inverse for iterative phase reconstruction, where
+     * the synthesis is followed by a new analysis and double precision buys
+     * nothing; made on first use. */
+    fftwf_plan inverse_f;
 };
 
 static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -68,6 +72,8 @@ void sono__fft_free(sono__fft *f)
         fftwf_destroy_plan(f->forward);
     if (f->inverse_d)
         fftw_destroy_plan(f->inverse_d);
+    if (f->inverse_f)
+        fftwf_destroy_plan(f->inverse_f);
     pthread_mutex_unlock(&planner_lock);
     fftwf_free(f->real);
     fftwf_free(f->spectrum);
@@ -104,4 +110,20 @@ void sono__fft_inverse(sono__fft *f)
     fftw_execute(f->inverse_d);
     for (size_t k = 0; k < f->n; k++)
         f->real[k] = (float)f->real_d[k];
+}
+
+/* Single-precision inverse: the spectrum buffer in, the real buffer out
+ * (unnormalised).  The spectrum is overwritten. */
+int sono__fft_inverse_float(sono__fft *f)
+{
+    if (!f->inverse_f) {
+        pthread_mutex_lock(&planner_lock);
+        f->inverse_f = fftwf_plan_dft_c2r_1d((int)f->n, f->spectrum, f->real,
+                                             FFTW_ESTIMATE);
+        pthread_mutex_unlock(&planner_lock);
+        if (!f->inverse_f)
+            return SONO_ERR_NOMEM;
+    }
+    fftwf_execute(f->inverse_f);
+    return SONO_OK;
 }

@@ -31,6 +31,9 @@ float *sono__fft_real(sono__fft *f);
 sono_complex *sono__fft_spectrum(sono__fft *f);
 void sono__fft_forward(sono__fft *f);
 void sono__fft_inverse(sono__fft *f);
+/* The same in single precision, for iterative phase reconstruction; the
+ * plan is made on first use (SONO_ERR_NOMEM if FFTW cannot make it). */
+int sono__fft_inverse_float(sono__fft *f);
 
 /* A file written under a temporary name beside its target and renamed over
  * the target only on commit (atomic_file.c). */
@@ -52,6 +55,28 @@ void sono__resampler_free(sono__resampler *r);
  * input samples consumed. */
 int sono__resample(sono__resampler *r, const float *in, size_t n_in,
                    size_t *used, float *out, size_t max_out, size_t *produced);
+
+/* A parallel for-loop (parallel.c): fn(ctx, begin, end, worker) is called
+ * once per worker with contiguous pieces of [0, n); returns when all are
+ * done.  threads <= 0 means one per online core. */
+typedef void (*sono__range_fn)(void *ctx, size_t begin, size_t end, int worker);
+int sono__threads_resolve(int threads);
+void sono__parallel_for(int threads, size_t n, sono__range_fn fn, void *ctx);
+
+/* Griffin-Lim iterations (griffinlim.c) on a frames x bins magnitude that
+ * must outlive the object; alpha, beta, gamma as documented there. */
+typedef struct sono__gla sono__gla;
+sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
+                         size_t frames, double alpha, double beta,
+                         double gamma, int threads, int *err);
+void sono__gla_free(sono__gla *g);
+void sono__gla_start(sono__gla *g, const sono_complex *initial);
+void sono__gla_iterate(sono__gla *g);
+void sono__gla_result(const sono__gla *g, sono_complex *out);
+
+/* PGHI (pghi.c) on validated parameters and magnitudes. */
+int sono__pghi_phase(const sono_stft_params *p, const float *mag,
+                     size_t frames, sono_complex *out);
 
 /* Sizes of the stft plans, shared with istft.c. */
 size_t sono__pad_left(const sono_stft_params *p);

@@ -1,0 +1,235 @@
+/* Phase reconstruction: the methods behind one call, their parameters, and
+ * the spectral convergence that measures them.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <math.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define PI 3.14159265358979323846
+
+/* The accelerated Griffin-Lim constants used after PGHI (see griffinlim.c
+ * and docs/phase.md). */
+#define AGLA_ALPHA 0.99
+#define AGLA_BETA 1.1
+#define AGLA_GAMMA 1.2
+
+static const char *method_names[] = {"pghi+fgla", "pghi", "fgla", "gla"};
+static const char *init_names[] = {"default", "zeros", "random", "pghi"};
+
+int sono_phase_method_from_name(const char *name, sono_phase_method *m)
+{
+    for (int i = 0; name && i < 4; i++)
+        if (strcmp(name, method_names[i]) == 0) {
+            *m = (sono_phase_method)i;
+            return SONO_OK;
+        }
+    return SONO_ERR_INVALID;
+}
+
+const char *sono_phase_method_name(sono_phase_method m)
+{
+    return (unsigned)m <= SONO_PHASE_GLA ? method_names[m] : "unknown";
+}
+
+int sono_phase_init_from_name(const char *name, sono_phase_init *i)
+{
+    for (int k = 1; name && k < 4; k++)
+        if (strcmp(name, init_names[k]) == 0) {
+            *i = (sono_phase_init)k;
+            return SONO_OK;
+        }
+    return SONO_ERR_INVALID;
+}
+
+void sono_phase_params_default(sono_phase_params *p)
+{
+    memset(p, 0, sizeof *p);
+    p->method = SONO_PHASE_PGHI_FGLA;
+    p->iterations = 32;
+    p->momentum = 0.99;
+    p->init = SONO_INIT_DEFAULT;
+}
+
+/* Checks the magnitude: finite and not negative. */
+static int check_magnitude(const float *mag, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(mag[i]))
+            return SONO_ERR_NONFINITE;
+        if (mag[i] < 0.0f)
+            return SONO_ERR_INVALID;
+    }
+    return SONO_OK;
+}
+
+/* A small, seedable generator (splitmix64): the same seed gives the same
+ * phases on every platform. */
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static int initial_phase(const sono_stft_params *p, const float *mag,
+                         size_t cells, size_t frames, sono_phase_init init,
+                         uint64_t seed, sono_complex *out)
+{
+    uint64_t state = seed;
+    switch (init) {
+    case SONO_INIT_PGHI:
+        return sono__pghi_phase(p, mag, frames, out);
+    case SONO_INIT_RANDOM:
+        for (size_t i = 0; i < cells; i++) {
+            double ph = 2.0 * PI * (double)(splitmix64(&state) >> 11) * 0x1.0p-53;
+            out[i].re = (float)(mag[i] * cos(ph));
+            out[i].im = (float)(mag[i] * sin(ph));
+        }
+        return SONO_OK;
+    default:
+        for (size_t i = 0; i < cells; i++) {
+            out[i].re = mag[i];
+            out[i].im = 0.0f;
+        }
+        return SONO_OK;
+    }
+}
+
+static int validate(const sono_stft_params *in, sono_stft_params *p,
+                    const float *mag, size_t frames, size_t *cells)
+{
+    if (!in || !mag)
+        return SONO_ERR_INVALID;
+    *p = *in;
+    int err = sono_stft_params_resolve(p);
+    if (err != SONO_OK)
+        return err;
+    if (frames == 0)
+        return SONO_ERR_EMPTY;
+    if (sono__mul_size(frames, sono_stft_bins(p), cells) != SONO_OK)
+        return SONO_ERR_TOO_LARGE;
+    return check_magnitude(mag, *cells);
+}
+
+int sono_pghi(const sono_stft_params *in, const float *mag, size_t frames,
+              sono_complex *out)
+{
+    sono_stft_params p;
+    size_t cells;
+    int err = validate(in, &p, mag, frames, &cells);
+    if (err != SONO_OK)
+        return err;
+    if (!out)
+        return SONO_ERR_INVALID;
+    return sono__pghi_phase(&p, mag, frames, out);
+}
+
+int sono_phase_reconstruct(const sono_stft_params *in, const float *mag,
+                           size_t frames, const sono_phase_params *pp,
+                           size_t length, float *out)
+{
+    sono_stft_params p;
+    size_t cells;
+    int err = validate(in, &p, mag, frames, &cells);
+    if (err != SONO_OK)
+        return err;
+    if (!pp || !out || (unsigned)pp->method > SONO_PHASE_GLA ||
+        (unsigned)pp->init > SONO_INIT_PGHI || pp->iterations < 0 ||
+        pp->iterations > SONO_MAX_ITERATIONS || !(pp->momentum >= 0.0) ||
+        !(pp->momentum < 2.0))
+        return SONO_ERR_INVALID;
+
+    sono_phase_init init = pp->init;
+    if (init == SONO_INIT_DEFAULT)
+        init = pp->method == SONO_PHASE_PGHI_FGLA || pp->method == SONO_PHASE_PGHI
+                   ? SONO_INIT_PGHI
+                   : SONO_INIT_RANDOM;
+    int iterations = pp->method == SONO_PHASE_PGHI ? 0 : pp->iterations;
+    double alpha = pp->method == SONO_PHASE_GLA ? 0.0 : pp->momentum;
+    double beta = 0.0, gamma = 1.0;
+    /* librosa's update angles = rebuilt - m / (1 + m) * previous is, after
+     * normalisation, Perraudin's c = t + m (t - previous): alpha = m. */
+    if (pp->method == SONO_PHASE_PGHI_FGLA) {
+        alpha = AGLA_ALPHA;
+        beta = AGLA_BETA;
+        gamma = AGLA_GAMMA;
+    }
+
+    sono_complex *coef = sono__malloc_array(cells, sizeof *coef);
+    sono__gla *g = NULL;
+    if (!coef)
+        return SONO_ERR_NOMEM;
+    err = initial_phase(&p, mag, cells, frames, init, pp->seed, coef);
+    if (err == SONO_OK && iterations > 0) {
+        g = sono__gla_new(&p, mag, frames, alpha, beta, gamma, pp->threads, &err);
+        if (g) {
+            sono__gla_start(g, coef);
+            for (int i = 0; i < iterations; i++) {
+                sono__gla_iterate(g);
+                if (pp->progress)
+                    pp->progress(pp->progress_ctx, i + 1, iterations);
+            }
+            sono__gla_result(g, coef);
+            sono__gla_free(g);
+        }
+    }
+    if (err == SONO_OK)
+        err = sono_istft_run(&p, coef, frames, length, out);
+    sono__free(coef);
+    return err;
+}
+
+int sono_spectral_convergence(const sono_stft_params *in, const float *mag,
+                              size_t frames, const float *y, size_t n,
+                              double *sc_db)
+{
+    sono_stft_params p;
+    size_t cells, got;
+    int err = validate(in, &p, mag, frames, &cells);
+    if (err != SONO_OK)
+        return err;
+    if (!y || !sc_db)
+        return SONO_ERR_INVALID;
+    if ((err = sono_stft_frame_count(&p, n, &got)) != SONO_OK)
+        return err;
+    size_t bins = sono_stft_bins(&p);
+    sono_stft *st = sono_stft_new(&p, &err);
+    sono_complex *frame = sono__malloc_array(bins, sizeof *frame);
+    if (!st || !frame) {
+        sono_stft_free(st);
+        sono__free(frame);
+        return err != SONO_OK ? err : SONO_ERR_NOMEM;
+    }
+    /* Frame by frame, so that a long signal needs no second spectrogram. */
+    double diff = 0.0, ref = 0.0;
+    size_t t = 0, used = 0;
+    int r;
+    while (used < n) {
+        used += sono_stft_push(st, y + used, n - used);
+        while (t < frames && (r = sono_stft_pull(st, frame)) == 1) {
+            for (size_t k = 0; k < bins; k++) {
+                double e = (double)mag[t * bins + k] - hypot(frame[k].re, frame[k].im);
+                diff += e * e;
+            }
+            t++;
+        }
+    }
+    sono_stft_finish(st);
+    while (t < frames && (r = sono_stft_pull(st, frame)) == 1) {
+        for (size_t k = 0; k < bins; k++) {
+            double e = (double)mag[t * bins + k] - hypot(frame[k].re, frame[k].im);
+            diff += e * e;
+        }
+        t++;
+    }
+    for (size_t i = 0; i < t * bins; i++)
+        ref += (double)mag[i] * mag[i];
+    sono_stft_free(st);
+    sono__free(frame);
+    if (ref <= 0.0)
+        return SONO_ERR_EMPTY;
+    *sc_db = diff > 0.0 ? 10.0 * log10(diff / ref) : -INFINITY;
+    return SONO_OK;
+}
