@@ -161,10 +161,11 @@ static void project(const sono__gla *g, size_t t, sono_complex *restrict spec)
     const float *restrict m = g->mag + t * g->bins;
     float *restrict out = (float *)spec;
     for (size_t k = 0; k < g->bins; k++) {
-        float re = c[2 * k], im = c[2 * k + 1];
+        float re = c[2 * k], im = c[2 * k + 1], mk = m[k];
         float a = sqrtf(re * re + im * im);
-        float s = m[k] / (a + FLT_MIN);
-        out[2 * k] = a > 0.0f ? re * s : m[k];
+        int some = a > 0.0f;
+        float s = mk / (some ? a : 1.0f);
+        out[2 * k] = some ? re * s : mk;
         out[2 * k + 1] = im * s;
     }
 }
