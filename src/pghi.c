@@ -29,6 +29,20 @@
 /* Coefficients this far below the largest keep phase 0. */
 #define FLOOR_DB 100.0
 
+/* Squared misfit between the peak-normalised window and the Gaussian
+ * exp(-pi t^2 / (x L^2)) centred where the window peaks. */
+static double misfit(const float *win, size_t len, float peak, double x)
+{
+    const double len2 = (double)len * (double)len, centre = (double)(len / 2);
+    double f = 0.0;
+    for (size_t n = 0; n < len; n++) {
+        double d = (double)n - centre;
+        double e = win[n] / peak - exp(-PI * d * d / (x * len2));
+        f += e * e;
+    }
+    return f;
+}
+
 double sono_window_gamma(sono_window w, size_t win_length)
 {
     if (win_length < 2 || win_length > SONO_MAX_N_FFT)
@@ -40,51 +54,30 @@ double sono_window_gamma(sono_window w, size_t win_length)
     float peak = 0.0f;
     for (size_t n = 0; n < win_length; n++)
         peak = win[n] > peak ? win[n] : peak;
-    const double len2 = (double)win_length * (double)win_length;
-    const double centre = (double)(win_length / 2);
     /* Golden-section search of lambda / L^2 in [0.01, 2]: the misfit is
      * unimodal in it for the usual bell-shaped windows. */
-    double lo = 0.01, hi = 2.0;
     const double r = 0.6180339887498949;
-    double x1 = hi - r * (hi - lo), x2 = lo + r * (hi - lo), f1 = 0, f2 = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        double x = pass ? x2 : x1, f = 0.0;
-        for (size_t n = 0; n < win_length; n++) {
-            double d = (double)n - centre;
-            double e = win[n] / peak - exp(-PI * d * d / (x * len2));
-            f += e * e;
-        }
-        if (pass)
-            f2 = f;
-        else
-            f1 = f;
-    }
+    double lo = 0.01, hi = 2.0;
+    double x1 = hi - r * (hi - lo), x2 = lo + r * (hi - lo);
+    double f1 = misfit(win, win_length, peak, x1);
+    double f2 = misfit(win, win_length, peak, x2);
     for (int it = 0; it < 60; it++) {
-        int left = f1 < f2;
-        if (left) {
+        if (f1 < f2) {
             hi = x2;
             x2 = x1;
             f2 = f1;
             x1 = hi - r * (hi - lo);
+            f1 = misfit(win, win_length, peak, x1);
         } else {
             lo = x1;
             x1 = x2;
             f1 = f2;
             x2 = lo + r * (hi - lo);
+            f2 = misfit(win, win_length, peak, x2);
         }
-        double x = left ? x1 : x2, f = 0.0;
-        for (size_t n = 0; n < win_length; n++) {
-            double d = (double)n - centre;
-            double e = win[n] / peak - exp(-PI * d * d / (x * len2));
-            f += e * e;
-        }
-        if (left)
-            f1 = f;
-        else
-            f2 = f;
     }
     sono__free(win);
-    return 0.5 * (lo + hi) * len2;
+    return 0.5 * (lo + hi) * (double)win_length * (double)win_length;
 }
 
 /* The coefficients waiting to spread their phase, largest first.  A bucket

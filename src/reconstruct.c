@@ -205,24 +205,22 @@ int sono_spectral_convergence(const sono_stft_params *in, const float *mag,
     /* Frame by frame, so that a long signal needs no second spectrogram. */
     double diff = 0.0, ref = 0.0;
     size_t t = 0, used = 0;
-    int r;
-    while (used < n) {
-        used += sono_stft_push(st, y + used, n - used);
-        while (t < frames && (r = sono_stft_pull(st, frame)) == 1) {
+    int finished = 0;
+    while (t < frames) {
+        if (sono_stft_pull(st, frame) == 1) {
             for (size_t k = 0; k < bins; k++) {
                 double e = (double)mag[t * bins + k] - hypot(frame[k].re, frame[k].im);
                 diff += e * e;
             }
             t++;
+        } else if (used < n) {
+            used += sono_stft_push(st, y + used, n - used);
+        } else if (!finished) {
+            sono_stft_finish(st);
+            finished = 1;
+        } else {
+            break; /* the signal has fewer frames than the magnitude */
         }
-    }
-    sono_stft_finish(st);
-    while (t < frames && (r = sono_stft_pull(st, frame)) == 1) {
-        for (size_t k = 0; k < bins; k++) {
-            double e = (double)mag[t * bins + k] - hypot(frame[k].re, frame[k].im);
-            diff += e * e;
-        }
-        t++;
     }
     for (size_t i = 0; i < t * bins; i++)
         ref += (double)mag[i] * mag[i];
