@@ -56,12 +56,16 @@ demo)
     rate=$("$BUILD/sono" info --json "$clip" | sed 's/.*"sample_rate": \([0-9]*\).*/\1/')
     "$BUILD/sono" istft "$out/trumpet.stft.npy" -o "$out/trumpet.rebuilt.wav" \
         --sr "$rate" --length "$length"
+    "$BUILD/sono" stft "$clip" -o "$out/trumpet.magnitude.npy" --magnitude
+    "$BUILD/sono" invert "$out/trumpet.magnitude.npy" -o "$out/trumpet.from-magnitude.wav" \
+        --sr "$rate" --length "$length" --report
     echo
     echo "wrote $out/trumpet.stft.npy    complex STFT of $clip (1025 bins x frames, complex64)"
     "$BUILD/sono" info "$out/trumpet.stft.npy" | sed 's/^/    /'
     echo "wrote $out/trumpet.mel.npy     128-band mel spectrogram in dB (float32)"
     "$BUILD/sono" info "$out/trumpet.mel.npy" | sed 's/^/    /'
     echo "wrote $out/trumpet.rebuilt.wav the clip rebuilt from the STFT by 'sono istft'"
+    echo "wrote $out/trumpet.from-magnitude.wav the clip rebuilt from |STFT| alone by 'sono invert' (phase reconstructed)"
     "$BUILD/sono" info "$out/trumpet.rebuilt.wav" | sed 's/^/    /'
     ;;
 test)

@@ -131,6 +131,10 @@ sono_npy_writer *cli_new_npy(const cli_common *c, sono_dtype dt, size_t rows);
 int cli_push_column(const char *output, sono_npy_writer *w, const void *column,
                     size_t n, double *peak);
 
+/* The sample format of an audio output: --pcm 16 or 24 when given (pcm),
+ * else 24-bit for FLAC and float32 for WAV. */
+sono_sample_format cli_sample_format(const char *output, size_t pcm);
+
 /* Streams the mel spectrogram (power 1 or 2) of src into w, one column per
  * frame, and returns the largest value in *peak; 0 or an exit status. */
 int cli_mel_stream(cli_common *c, sono_source *src, int power,
@@ -142,5 +146,6 @@ int cmd_stft(int argc, char **argv);
 int cmd_istft(int argc, char **argv);
 int cmd_mel(int argc, char **argv);
 int cmd_mfcc(int argc, char **argv);
+int cmd_invert(int argc, char **argv);
 
 #endif

@@ -132,10 +132,7 @@ int cmd_istft(int argc, char **argv)
         goto done;
     }
     wr = sono_writer_open(c.output, SONO_CONTAINER_AUTO,
-                          pcm == 16   ? SONO_SAMPLE_PCM16
-                          : pcm == 24 ? SONO_SAMPLE_PCM24
-                          : strstr(c.output, ".flac") ? SONO_SAMPLE_PCM24
-                                                      : SONO_SAMPLE_FLOAT,
+                          cli_sample_format(c.output, pcm),
                           1, c.audio.sample_rate, &err);
     if (!wr) {
         cli_error(c.output, "cannot create: %s", sono_strerror(err));

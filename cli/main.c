@@ -15,6 +15,7 @@ static const struct {
     {"istft", cmd_istft, "inverse STFT of a complex .npy to audio"},
     {"mel", cmd_mel, "mel spectrogram to .npy"},
     {"mfcc", cmd_mfcc, "MFCCs to .npy"},
+    {"invert", cmd_invert, "magnitude, mel or MFCC .npy to audio (phase reconstruction)"},
 };
 
 static void usage(FILE *out)

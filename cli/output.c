@@ -40,3 +40,12 @@ int cli_push_column(const char *output, sono_npy_writer *w, const void *column,
         cli_error(output, "cannot write: %s", sono_strerror(err));
     return err != SONO_OK;
 }
+
+sono_sample_format cli_sample_format(const char *output, size_t pcm)
+{
+    if (pcm == 16)
+        return SONO_SAMPLE_PCM16;
+    if (pcm == 24 || strstr(output, ".flac"))
+        return SONO_SAMPLE_PCM24;
+    return SONO_SAMPLE_FLOAT;
+}

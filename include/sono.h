@@ -505,6 +505,46 @@ SONO_API void sono_mfcc_apply(const sono_mfcc *m, const float *mel_db,
                               float *out);
 
 /* ------------------------------------------------------------------------ */
+/* Mel and MFCC inversion                                                    */
+
+/* librosa.feature.inverse.mel_to_stft: the non-negative STFT magnitude whose
+ * mel spectrogram is mel, found as librosa.util.nnls finds it (scipy's
+ * L-BFGS-B from the clipped pseudo-inverse solution, stopped by scipy's
+ * default tests, usually after a few iterations: an approximation that
+ * matches librosa's, not the exact least-squares solution), then raised to
+ * 1/power.  mel: frames x n_mels (frame-major), finite and >= 0, computed
+ * with power `power` (2 for a power mel spectrogram, 1 for magnitude);
+ * out: frames x (n_fft/2 + 1) magnitudes.  As librosa with float32 input,
+ * the frames are solved in independent blocks of sono_mel_to_stft_block()
+ * frames, so calling this on consecutive runs of that many frames gives the
+ * same result as one call on all of them, in bounded memory.  Memory and
+ * time grow with the iterations the solver needs: typically a few, more for
+ * loud inputs (mel values far above 1).
+ * SONO_ERR_EMPTY for frames = 0, SONO_ERR_NONFINITE for NaN or infinity in
+ * mel, SONO_ERR_INVALID for a negative mel value or power not > 0. */
+SONO_API int sono_mel_to_stft(const sono_mel *m, const float *mel,
+                              size_t frames, double power, float *out);
+/* Frames per independent block of sono_mel_to_stft: 262144 / (4 n_mels),
+ * at least 1 (512 for 128 bands). */
+SONO_API size_t sono_mel_to_stft_block(const sono_mel *m);
+/* The number of STFT bins, n_fft/2 + 1, the filterbank spans. */
+SONO_API size_t sono_mel_bins(const sono_mel *m);
+
+/* librosa.feature.inverse.mfcc_to_mel (dct_type 2, norm 'ortho'): undoes
+ * the liftering (lifter > 0: coefficient k divided by
+ * 1 + lifter/2 * sin(pi * (k+1) / lifter)), applies the orthonormal inverse
+ * DCT to the coefficients zero-padded (or cut) to n_mels, and converts the
+ * dB values to power: ref * 10^(dB / 10).  mfcc: frames x n_mfcc, out:
+ * frames x n_mels, frame-major.  Frames are independent.
+ * SONO_ERR_EMPTY for frames = 0, SONO_ERR_NONFINITE for NaN or infinity in
+ * mfcc, SONO_ERR_INVALID for n_mfcc or n_mels 0 (or n_mels > 100000), a
+ * lifter < 0 or infinite, a lifter whose factor for some coefficient is 0
+ * (librosa warns and divides by it), or ref not > 0. */
+SONO_API int sono_mfcc_to_mel(const float *mfcc, size_t n_mfcc, size_t frames,
+                              size_t n_mels, double lifter, double ref,
+                              float *out);
+
+/* ------------------------------------------------------------------------ */
 /* NumPy .npy                                                                */
 
 typedef enum sono_dtype {

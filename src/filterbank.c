@@ -146,6 +146,11 @@ size_t sono_mel_bands(const sono_mel *m)
     return m->n_mels;
 }
 
+size_t sono_mel_bins(const sono_mel *m)
+{
+    return m->n_bins;
+}
+
 size_t sono_mel_empty_filters(const sono_mel *m)
 {
     return m->empty;

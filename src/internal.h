@@ -81,4 +81,14 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
 /* Sizes of the stft plans, shared with istft.c. */
 size_t sono__pad_left(const sono_stft_params *p);
 
+/* Non-negative least squares as librosa.util.nnls (nnls.c): X >= 0 that
+ * (approximately, by librosa's L-BFGS-B iterations) minimises ||A X - B||.
+ * A is rows x cols, row-major; B is frames x rows and X frames x cols,
+ * frame-major.  Frames are solved in independent blocks of
+ * sono__nnls_block(rows) frames, as librosa does.  Returns SONO_OK,
+ * SONO_ERR_NOMEM or SONO_ERR_TOO_LARGE; frames = 0 does nothing. */
+int sono__nnls(const float *A, size_t rows, size_t cols, const float *B,
+               size_t frames, float *X);
+size_t sono__nnls_block(size_t rows);
+
 #endif

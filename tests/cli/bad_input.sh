@@ -156,6 +156,12 @@ INF='\000\000\200\177' # float32 +Inf
     { npy_header '<c8' '1025, 100'; zeros 8200; } >"$I/lying.npy"
     { npy_header '<c8' '1, 10'; zeros 80; } >"$I/onerow.npy"
     { npy_header '<c8' '257, 10'; zeros 8000; printf "$NAN"; zeros 12556; } >"$I/cnan.npy"
+    # Magnitudes, 257 x 10, with one bad value.
+    { npy_header '<f4' '257, 10'; zeros 4000; printf "$NAN"; zeros 6276; } >"$I/fnan.npy"
+    { npy_header '<f4' '257, 10'; zeros 4000; printf "$INF"; zeros 6276; } >"$I/finf.npy"
+    { npy_header '<f4' '257, 10'; zeros 4000; printf '\000\000\200\277'; zeros 6276; } >"$I/fneg.npy"
+    { npy_header '<f4' '257, 0'; } >"$I/fempty.npy"
+    { npy_header '<f4' '2570'; zeros 10280; } >"$I/f1d.npy"
     # 257 x 8 frames whose DC bin is 1000+0j: the inverse is a constant
     # of about 1000 / 512, outside [-1, 1].
     {
@@ -669,6 +675,50 @@ expect_fail "istft: --sr without a value (last argument)" 2 "--sr" "" \
     istft "$I/c.npy" -o "$w" --sr
 expect_fail "istft: two positional inputs" 2 "$I/f32.npy" "$I/c.npy" \
     istft "$I/c.npy" "$I/f32.npy" -o "$w" --sr 22050
+
+# ---- invert ------------------------------------------------------------------
+
+w=$O/out.wav
+expect_fail "invert: magnitude with a NaN" 1 "$I/fnan.npy" "NaN" \
+    invert "$I/fnan.npy" -o "$w"
+expect_fail "invert: magnitude with an infinity" 1 "$I/finf.npy" "infinite" \
+    invert "$I/finf.npy" -o "$w"
+expect_fail "invert: --from magnitude with a negative value" 1 "$I/fneg.npy" "-1" \
+    invert "$I/fneg.npy" -o "$w" --from magnitude
+expect_fail "invert: --from mel with a negative value" 1 "$I/fneg.npy" "-1" \
+    invert "$I/fneg.npy" -o "$w" --from mel --n-mels 257
+expect_fail "invert: empty matrix (257 x 0)" 1 "$I/fempty.npy" "no values" \
+    invert "$I/fempty.npy" -o "$w"
+expect_fail "invert: 1-D .npy" 1 "$I/f1d.npy" "1 dimensions" \
+    invert "$I/f1d.npy" -o "$w"
+expect_fail "invert: 257 rows with --n-fft 2048 (says which n_fft would fit)" 2 "--n-fft" "512" \
+    invert "$I/f32.npy" -o "$w" --n-fft 2048 --from magnitude
+expect_fail "invert: --iters -1" 2 "--iters" "-1" invert "$I/f32.npy" -o "$w" --iters -1
+expect_fail "invert: --iters 10001" 2 "--iters" "10001" invert "$I/f32.npy" -o "$w" --iters 10001
+expect_fail "invert: --iters 1e9" 2 "--iters" "1e9" invert "$I/f32.npy" -o "$w" --iters 1e9
+expect_fail "invert: --momentum 2" 2 "--momentum" "2" \
+    invert "$I/f32.npy" -o "$w" --method fgla --momentum 2
+expect_fail "invert: --momentum -0.5" 2 "--momentum" "-0.5" \
+    invert "$I/f32.npy" -o "$w" --method fgla --momentum -0.5
+expect_fail "invert: --momentum nan" 2 "--momentum" "nan" \
+    invert "$I/f32.npy" -o "$w" --method fgla --momentum nan
+expect_fail "invert: --momentum with pghi+fgla" 2 "--momentum" "fgla" \
+    invert "$I/f32.npy" -o "$w" --momentum 0.5
+expect_fail "invert: --method foo" 2 "--method" "foo" invert "$I/f32.npy" -o "$w" --method foo
+expect_fail "invert: --init foo" 2 "--init" "foo" invert "$I/f32.npy" -o "$w" --init foo
+expect_fail "invert: --init with --method pghi" 2 "--init" "pghi" \
+    invert "$I/f32.npy" -o "$w" --method pghi --init random
+expect_fail "invert: --from foo" 2 "--from" "foo" invert "$I/f32.npy" -o "$w" --from foo
+expect_fail "invert: --threads 0" 2 "--threads" "0" invert "$I/f32.npy" -o "$w" --threads 0
+SONO_THREADS=many
+export SONO_THREADS
+expect_fail "invert: SONO_THREADS=many" 2 "SONO_THREADS" "many" invert "$I/f32.npy" -o "$w"
+unset SONO_THREADS
+expect_fail "invert: .npy with a wrong magic" 1 "$I/badmagic.npy" "" \
+    invert "$I/badmagic.npy" -o "$w"
+expect_fail "invert: missing .npy" 1 "$I/missing.npy" "$ENOENT" invert "$I/missing.npy" -o "$w"
+expect_fail "invert: mfcc rows > --n-mels" 2 "$I/fneg.npy" "257" \
+    invert "$I/fneg.npy" -o "$w" --from mfcc --n-mels 128
 
 # ---- info --------------------------------------------------------------------
 

@@ -4,9 +4,10 @@
 usage: golden_cli.py SONO GOLDEN_DIR DATA_DIR WORKDIR
 
 Every case of manifest.json whose name starts with stft_, amp_db_, mel or mfcc
-(except mfcc_to_mel_speech and mel_to_stft_speech, which belong to phase
-reconstruction) is run through the CLI and compared with the golden .npy within
-the manifest's tolerance.  Prints a line per case and 'N passed, M failed'.
+is run through the CLI and compared with the golden .npy within the manifest's
+tolerance.  The inversions (mel_to_stft_speech, mfcc_to_mel_speech) take two
+commands: the forward one, then `sono invert` stopped at the magnitude or the
+mel spectrogram.  Prints a line per case and 'N passed, M failed'.
 """
 import json
 import os
@@ -37,12 +38,18 @@ ARGS = {
     "mel40_htk_speech": ["mel", "--n-fft", "512", "--hop", "160", "--n-mels", "40", "--fmin", "20",
                          "--fmax", "8000", "--htk", "--mel-norm", "none"],
     "mfcc13_lifter22_speech": ["mfcc", "--n-mfcc", "13", "--lifter", "22"],
+    "mel_to_stft_speech": ["mel"],
+    "mfcc_to_mel_speech": ["mfcc"],
 }
-EXCLUDED = {"mfcc_to_mel_speech", "mel_to_stft_speech"}
+# The second command of the inversion cases, applied to the first's output.
+INVERT = {
+    "mel_to_stft_speech": ["--from", "mel", "--to", "magnitude", "--sr", "16000"],
+    "mfcc_to_mel_speech": ["--from", "mfcc", "--to", "mel", "--sr", "16000"],
+}
 
 
 def in_scope(name):
-    return name.startswith(("stft_", "amp_db_", "mel", "mfcc")) and name not in EXCLUDED
+    return name.startswith(("stft_", "amp_db_", "mel", "mfcc"))
 
 
 def error(kind, ours, ref, tol):
@@ -72,8 +79,13 @@ def main():
             failed += 1
             continue
         out = os.path.join(tmp, name + ".npy")
-        cmd = [sono, ARGS[name][0], os.path.join(data, case["audio"]), "-o", out] + ARGS[name][1:]
+        first = os.path.join(tmp, name + ".forward.npy") if name in INVERT else out
+        cmd = [sono, ARGS[name][0], os.path.join(data, case["audio"]), "-o", first] + ARGS[name][1:]
         run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode == 0 and name in INVERT:
+            cmd = [sono, "invert", first, "-o", out] + INVERT[name]
+            run = subprocess.run(cmd, capture_output=True, text=True)
+            os.remove(first)
         if run.returncode != 0:
             print(f"FAIL {name}: exit {run.returncode}: {run.stderr.strip()}")
             failed += 1

@@ -374,3 +374,62 @@ def mfcc(y, sr, n_mfcc=20, lifter=0, **mel_kwargs):
     elif lifter < 0:
         raise ValueError("lifter must be >= 0")
     return C
+
+
+# --------------------------------------------------------------------------- griffinlim
+def griffinlim(S, n_iter=32, hop_length=None, win_length=None, n_fft=None, window="hann",
+               center=True, length=None, pad_mode="constant", momentum=0.99, init="random",
+               random_state=None):
+    """Fast Griffin-Lim as librosa 0.10.2's griffinlim defines it (phase from a magnitude).
+
+    Start:  angles = exp(2j pi u), u ~ U[0, 1) from np.random.default_rng(random_state)
+            (init='random'; an existing Generator or RandomState is used as is), or
+            angles = 1, i.e. zero phase (init=None).
+    Then n_iter times, with rebuilt = 0 before the first:
+            tprev   = rebuilt
+            rebuilt = stft(istft(S * angles))
+            angles  = rebuilt - momentum / (1 + momentum) * tprev
+            angles /= |angles| + tiny
+    and the result is istft(S * angles).  angles is complex64 for a float32 S (as
+    librosa's, whose stft of float32 signals is complex64 and whose istft of complex64
+    is float32); tiny is the smallest normal number of angles' real type.
+    """
+    S = np.asarray(S)
+    if np.iscomplexobj(S):
+        raise ValueError("griffinlim expects a magnitude, not a complex matrix")
+    if n_fft is None:
+        n_fft = 2 * (S.shape[0] - 1)
+    if momentum < 0:
+        raise ValueError("momentum must be non-negative")
+    cdtype = np.complex64 if S.dtype == np.float32 else np.complex128
+    if init == "random":
+        if isinstance(random_state, (np.random.Generator, np.random.RandomState)):
+            rng = random_state
+        else:
+            rng = np.random.default_rng(seed=random_state)
+        angles = np.exp(2j * np.pi * rng.random(size=S.shape)).astype(cdtype)
+    elif init is None:
+        angles = np.ones(S.shape, dtype=cdtype)
+    else:
+        raise ValueError(f"init must be 'random' or None, got {init!r}")
+    eps = np.finfo(angles.real.dtype).tiny
+    k = momentum / (1.0 + momentum)
+    inv_kw = dict(hop_length=hop_length, win_length=win_length, n_fft=n_fft, window=window,
+                  center=center, length=length)
+    fwd_kw = dict(n_fft=n_fft, hop_length=hop_length, win_length=win_length, window=window,
+                  center=center, pad_mode=pad_mode)
+    rebuilt = None
+    for _ in range(n_iter):
+        tprev = rebuilt
+        inverse = istft(S * angles, **inv_kw)
+        rebuilt = stft(inverse, **fwd_kw)
+        if rebuilt.shape != S.shape:
+            raise ValueError(f"rebuilt STFT has shape {rebuilt.shape}, magnitude {S.shape}")
+        angles = rebuilt.astype(cdtype, copy=True)
+        if tprev is not None:
+            angles -= k * tprev
+        angles /= np.abs(angles) + eps
+    return istft(S * angles, **inv_kw)
+
+
+__all__.append("griffinlim")
