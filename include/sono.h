@@ -518,8 +518,11 @@ SONO_API void sono_mfcc_apply(const sono_mfcc *m, const float *mel_db,
  * the frames are solved in independent blocks of sono_mel_to_stft_block()
  * frames, so calling this on consecutive runs of that many frames gives the
  * same result as one call on all of them, in bounded memory.  Memory and
- * time grow with the iterations the solver needs: typically a few, more for
- * loud inputs (mel values far above 1).
+ * time grow with the iterations the solver needs: about 100 bytes per bin
+ * and frame of a block, plus 16 more per iteration.  Most inputs take 0 to
+ * 3 iterations (0.1 s, 50 MiB for 435 frames of 128 bands); large mel
+ * values (loud input, HTK bands without normalisation) can take a hundred
+ * (tens of seconds, hundreds of MiB per block; librosa takes longer).
  * SONO_ERR_EMPTY for frames = 0, SONO_ERR_NONFINITE for NaN or infinity in
  * mel, SONO_ERR_INVALID for a negative mel value or power not > 0. */
 SONO_API int sono_mel_to_stft(const sono_mel *m, const float *mel,

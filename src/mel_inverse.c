@@ -76,7 +76,8 @@ int sono_mfcc_to_mel(const float *mfcc, size_t n_mfcc, size_t frames,
         double scale = k == 0 ? sqrt(1.0 / (double)n_mels)
                               : sqrt(2.0 / (double)n_mels);
         if (lifter > 0) {
-            double lift = 1.0 + 0.5 * lifter * sin(pi * (double)(k + 1) / lifter);
+            double lift =
+                1.0 + 0.5 * lifter * sin(pi * (double)(k + 1) / lifter);
             /* librosa's test for a factor too close to 0 to divide by. */
             if (fabs(lift) < FLT_EPSILON) {
                 sono__free(basis);

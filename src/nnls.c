@@ -38,7 +38,11 @@
  * same point, 1e-7 to 3e-7 after 0 to 24 iterations, 3e-5 after 67; from
  * librosa itself (whose float32 start differs by about 1e-6), 1e-5 to 5e-5
  * after 0 to 24 iterations, 5e-2 after 70, where librosa started from the
- * double-precision point differs from librosa as much.
+ * double-precision point differs from librosa as much.  Filterbanks with
+ * more bands than their bins separate have singular values like 2e-7 of the
+ * largest, which float32 cannot resolve: there librosa's start is off by
+ * about 1e-2 and its result by 1e-2 to 3e-2, while this one stays within
+ * 1e-4 of numpy's double-precision pseudo-inverse.
  *
  * Memory: about 100 bytes per variable (bins x block frames: 50 MiB for 512
  * frames of 1025 bins), plus 16 bytes per variable for each pair (s, y) of
@@ -166,125 +170,6 @@ static void dot2(const double *a, const double *c, const double *b, size_t n,
 }
 
 /* ------------------------------------------------------------------------ */
-/* Symmetric eigen-decomposition, for the pseudo-inverse                     */
-
-/* a (q x q, symmetric, row-major) = V diag(w) V^T; V's columns replace a.
- * Householder reduction to tridiagonal form, then implicit QR sweeps with
- * Wilkinson's shift (Golub and Van Loan, Matrix Computations, 8.3).  q is
- * the number of mel bands, so O(q^3) is cheap; Jacobi's method would be
- * simpler but several times slower at 128 bands and beyond.  Returns 0, or
- * -1 if the QR sweeps do not converge (not seen in practice). */
-static int sym_eigen(double *a, size_t q, double *w, double *e, double *beta,
-                     double *v)
-{
-#define A_(i, j) a[(i) * q + (j)]
-#define V_(i, j) v[(i) * q + (j)]
-    for (size_t k = 0; k + 2 < q; k++) {
-        /* Reflect column k below the diagonal onto its first entry. */
-        double norm = 0.0;
-        for (size_t i = k + 1; i < q; i++)
-            norm += A_(i, k) * A_(i, k);
-        norm = sqrt(norm);
-        beta[k] = 0.0;
-        e[k] = A_(k + 1, k);
-        if (norm == 0.0)
-            continue;
-        double alpha = A_(k + 1, k) > 0 ? -norm : norm;
-        A_(k + 1, k) -= alpha; /* the reflector u = x - alpha e1, kept in place */
-        double uu = 0.0;
-        for (size_t i = k + 1; i < q; i++)
-            uu += A_(i, k) * A_(i, k);
-        double b = 2.0 / uu;
-        /* A22 <- H A22 H with H = I - b u u^T, as A22 - u w^T - w u^T,
-         * w = p - (b/2)(u.p) u, p = b A22 u. */
-        double up = 0.0;
-        for (size_t i = k + 1; i < q; i++) {
-            double p = 0.0;
-            for (size_t j = k + 1; j < q; j++)
-                p += A_(i, j) * A_(j, k);
-            w[i] = b * p;
-            up += A_(i, k) * w[i];
-        }
-        double half = 0.5 * b * up;
-        for (size_t i = k + 1; i < q; i++)
-            w[i] -= half * A_(i, k);
-        for (size_t i = k + 1; i < q; i++)
-            for (size_t j = k + 1; j < q; j++)
-                A_(i, j) -= A_(i, k) * w[j] + w[i] * A_(j, k);
-        beta[k] = b;
-        e[k] = alpha;
-    }
-    for (size_t i = 0; i < q; i++)
-        w[i] = A_(i, i);
-    if (q >= 2)
-        e[q - 2] = A_(q - 1, q - 2);
-    if (q >= 1)
-        e[q - 1] = 0.0;
-    /* V = H_0 H_1 ... H_{q-3}, accumulated from the right end. */
-    for (size_t i = 0; i < q; i++)
-        for (size_t j = 0; j < q; j++)
-            V_(i, j) = i == j;
-    for (size_t k = q >= 3 ? q - 2 : 0; k-- > 0;) {
-        if (beta[k] == 0.0)
-            continue;
-        for (size_t j = k + 1; j < q; j++) {
-            double s = 0.0;
-            for (size_t i = k + 1; i < q; i++)
-                s += A_(i, k) * V_(i, j);
-            s *= beta[k];
-            for (size_t i = k + 1; i < q; i++)
-                V_(i, j) -= s * A_(i, k);
-        }
-    }
-    /* Implicit symmetric QR on the tridiagonal (w, e), rotations into V. */
-    for (size_t hi = q; hi-- > 1;) {
-        for (int sweeps = 0;; sweeps++) {
-            size_t lo = hi;
-            while (lo > 0 && fabs(e[lo - 1]) >
-                                 DBL_EPSILON * (fabs(w[lo - 1]) + fabs(w[lo])))
-                lo--;
-            if (lo == hi) {
-                if (hi > 0)
-                    e[hi - 1] = 0.0;
-                break;
-            }
-            if (sweeps > 100)
-                return -1;
-            /* Wilkinson's shift: the eigenvalue of the trailing 2 x 2 block
-             * nearer its last diagonal entry. */
-            double dd = 0.5 * (w[hi - 1] - w[hi]), ee = e[hi - 1];
-            double mu = w[hi] - ee * ee / (dd + (dd >= 0 ? 1.0 : -1.0) *
-                                                     hypot(dd, ee));
-            double x = w[lo] - mu, z = e[lo];
-            for (size_t k = lo; k < hi; k++) {
-                double r = hypot(x, z);
-                double c = r > 0 ? x / r : 1.0, s = r > 0 ? z / r : 0.0;
-                if (k > lo)
-                    e[k - 1] = r;
-                double a0 = w[k], b0 = e[k], c0 = w[k + 1];
-                w[k] = c * c * a0 + 2.0 * c * s * b0 + s * s * c0;
-                w[k + 1] = s * s * a0 - 2.0 * c * s * b0 + c * c * c0;
-                e[k] = c * s * (c0 - a0) + (c * c - s * s) * b0;
-                if (k + 1 < hi) {
-                    z = s * e[k + 1];
-                    e[k + 1] *= c;
-                    x = e[k];
-                }
-                for (size_t i = 0; i < q; i++) {
-                    double p = V_(i, k), t = V_(i, k + 1);
-                    V_(i, k) = c * p + s * t;
-                    V_(i, k + 1) = c * t - s * p;
-                }
-            }
-        }
-    }
-    memcpy(a, v, q * q * sizeof *a);
-    return 0;
-#undef A_
-#undef V_
-}
-
-/* ------------------------------------------------------------------------ */
 /* The problem: A's rows as runs of bins, B, and the objective               */
 
 typedef struct problem {
@@ -338,68 +223,127 @@ static double objective(const problem *p, const double *x, double *g)
     return scale * 0.5 * sum;
 }
 
-/* The Gram matrix of A on its smaller side and its pseudo-inverse, so that
- * pinv(A) = A^T (A A^T)^+ = (A^T A)^+ A^T.  numpy.linalg.pinv drops singular
- * values below 1e-15 of the largest; in the Gram matrix they are squared and
- * its rounding noise is about 1e-16 of the largest, so eigenvalues below
- * 1e-12 of the largest (singular values below 1e-6) are dropped instead.
- * Mel filterbanks of full rank have condition numbers below 10; rank is lost
- * only exactly (filters with no bin, or only the same single bin), where
- * numpy's single-precision SVD also returns values below its cut-off. */
+/* The pseudo-inverse as numpy.linalg.pinv defines it: from the singular
+ * value decomposition, singular values not above 1e-15 of the largest
+ * taken as 0.  With A = U S V^T, pinv(A) = A^T (U S^-2 U^T) when A is wide
+ * (rows <= cols) and (V S^-2 V^T) A^T when it is tall; p->pinv receives the
+ * q x q middle factor, q = min(rows, cols), so that the start point needs
+ * only products with the sparse A.
+ *
+ * The singular values must be accurate to about 1e-16 of the largest, not
+ * merely relative to the largest squared: filterbanks with more bands than
+ * their bins can separate have singular values like 2e-7 of the largest
+ * (which numpy keeps) next to exact zeros (which it drops), and the Gram
+ * matrix A A^T would blur both into its rounding noise.  So the tall
+ * orientation T (A^T or A) is reduced by Householder QR to T = Q R, and the
+ * columns of C = R^T (q x q) are orthogonalised by one-sided Jacobi
+ * rotations (Hestenes), which leaves C V = U S: the singular values are the
+ * column norms and the singular vectors wanted (of A A^T or A^T A = C C^T)
+ * the normalised columns. */
 static int make_pinv(problem *p)
 {
-    size_t q = p->rows <= p->cols ? p->rows : p->cols;
+    int wide = p->rows <= p->cols;
+    size_t q = wide ? p->rows : p->cols, mt = wide ? p->cols : p->rows;
+    double *t = sono__malloc_array(mt * q, sizeof(double));
+    double *c = sono__malloc_array(q * q, sizeof(double));
+    double *sv = sono__malloc_array(q, sizeof(double));
     int status = SONO_ERR_NOMEM;
-    double *g = p->pinv;
-    double *work = sono__malloc_array(q * q + 3 * q, sizeof(double));
-    if (!work)
-        return status;
-    double *vec = work, *w = work + q * q, *e = w + q, *beta = e + q;
-    const float *A = p->A;
-    if (p->rows <= p->cols) {
-        for (size_t i = 0; i < q; i++)
-            for (size_t j = 0; j <= i; j++) {
-                size_t lo = p->first[i] > p->first[j] ? p->first[i] : p->first[j];
-                size_t ei = p->first[i] + p->count[i], ej = p->first[j] + p->count[j];
-                size_t hi = ei < ej ? ei : ej;
-                double s = 0.0;
-                for (size_t k = lo; k < hi; k++)
-                    s += (double)A[i * p->cols + k] * (double)A[j * p->cols + k];
-                g[i * q + j] = g[j * q + i] = s;
-            }
-    } else {
-        memset(g, 0, q * q * sizeof *g);
-        for (size_t i = 0; i < p->rows; i++) {
-            const float *a = A + i * p->cols;
-            size_t lo = p->first[i], hi = lo + p->count[i];
-            for (size_t k = lo; k < hi; k++)
-                for (size_t l = lo; l <= k; l++)
-                    g[k * q + l] += (double)a[k] * (double)a[l];
-        }
-        for (size_t k = 0; k < q; k++)
-            for (size_t l = 0; l < k; l++)
-                g[l * q + k] = g[k * q + l];
-    }
-    status = SONO_ERR_INVALID;
-    if (sym_eigen(g, q, w, e, beta, vec) != 0)
+    if (!t || !c || !sv)
         goto done;
-    double top = 0.0;
-    for (size_t i = 0; i < q; i++)
-        top = w[i] > top ? w[i] : top;
-    for (size_t i = 0; i < q; i++)
-        w[i] = top > 0 && w[i] > 1e-12 * top ? 1.0 / w[i] : 0.0;
-    /* g (the eigenvectors) -> V diag(1/w) V^T */
-    memcpy(vec, g, q * q * sizeof *g);
-    for (size_t i = 0; i < q; i++)
-        for (size_t j = 0; j <= i; j++) {
-            double s = 0.0;
-            for (size_t k = 0; k < q; k++)
-                s += vec[i * q + k] * w[k] * vec[j * q + k];
-            g[i * q + j] = g[j * q + i] = s;
+    /* T column-major, mt x q: column j is filter j (wide) or column j of A. */
+    memset(t, 0, mt * q * sizeof *t);
+    for (size_t i = 0; i < p->rows; i++) {
+        const float *a = p->A + i * p->cols;
+        for (size_t k = p->first[i]; k < p->first[i] + p->count[i]; k++) {
+            if (wide)
+                t[k + i * mt] = a[k];
+            else
+                t[i + k * mt] = a[k];
         }
+    }
+    /* Householder QR; R stays in the upper triangle. */
+    for (size_t k = 0; k < q; k++) {
+        double *tk = t + k * mt, norm = 0.0;
+        for (size_t i = k; i < mt; i++)
+            norm += tk[i] * tk[i];
+        norm = sqrt(norm);
+        if (norm == 0.0)
+            continue;
+        double alpha = tk[k] > 0 ? -norm : norm;
+        tk[k] -= alpha; /* the reflector v = x - alpha e_k, in place */
+        double beta = 1.0 / (-alpha * tk[k]); /* 2 / (v.v) */
+        for (size_t j = k + 1; j < q; j++) {
+            double *tj = t + j * mt, s = 0.0;
+            for (size_t i = k; i < mt; i++)
+                s += tk[i] * tj[i];
+            s *= beta;
+            for (size_t i = k; i < mt; i++)
+                tj[i] -= s * tk[i];
+        }
+        tk[k] = alpha;
+    }
+    /* C = R^T, column-major: C(i, j) = R(j, i). */
+    for (size_t j = 0; j < q; j++)
+        for (size_t i = 0; i < q; i++)
+            c[i + j * q] = i >= j ? t[j + i * mt] : 0.0;
+    /* Columns below this squared norm are rounding noise (where A loses
+     * rank exactly): rotating them against each other would go on forever. */
+    double big = 0.0;
+    for (size_t k = 0; k < q; k++) {
+        double nk = dot(c + k * q, c + k * q, q);
+        big = nk > big ? nk : big;
+    }
+    double noise = (double)q * DBL_EPSILON, tiny = noise * noise * big;
+    status = SONO_ERR_INVALID;
+    int rotated = 1;
+    for (int sweep = 0; rotated; sweep++) {
+        if (sweep == 100)
+            goto done; /* not seen: Jacobi converges quadratically */
+        rotated = 0;
+        for (size_t i = 0; i + 1 < q; i++)
+            for (size_t j = i + 1; j < q; j++) {
+                double *ci = c + i * q, *cj = c + j * q;
+                double a = dot(ci, ci, q), b = dot(cj, cj, q),
+                       g = dot(ci, cj, q);
+                if (a <= tiny || b <= tiny || !(fabs(g) > noise * sqrt(a * b)))
+                    continue;
+                double zeta = (b - a) / (2.0 * g);
+                double tn = (zeta >= 0 ? 1.0 : -1.0) /
+                            (fabs(zeta) + sqrt(1.0 + zeta * zeta));
+                double cs = 1.0 / sqrt(1.0 + tn * tn), sn = cs * tn;
+                for (size_t k = 0; k < q; k++) {
+                    double x = ci[k], y = cj[k];
+                    ci[k] = cs * x - sn * y;
+                    cj[k] = sn * x + cs * y;
+                }
+                rotated = 1;
+            }
+    }
+    double top = 0.0;
+    for (size_t k = 0; k < q; k++) {
+        sv[k] = sqrt(dot(c + k * q, c + k * q, q));
+        top = sv[k] > top ? sv[k] : top;
+    }
+    /* pinv = sum over kept k of u_k u_k^T / s_k^2, u_k = c_k / s_k.  numpy
+     * keeps singular values above 1e-15 of the largest; below q * eps these
+     * are the QR's rounding noise where the exact value is 0, so that is the
+     * cut-off here when it is higher (2.8e-14 for 128 bands). */
+    double cut = fmax(1e-15, noise) * top;
+    memset(p->pinv, 0, q * q * sizeof *p->pinv);
+    for (size_t k = 0; k < q; k++) {
+        if (!(sv[k] > cut))
+            continue;
+        const double *ck = c + k * q;
+        double w = 1.0 / (sv[k] * sv[k] * sv[k] * sv[k]);
+        for (size_t j = 0; j < q; j++)
+            for (size_t i = 0; i < q; i++)
+                p->pinv[i * q + j] += ck[i] * ck[j] * w;
+    }
     status = SONO_OK;
 done:
-    sono__free(work);
+    sono__free(t);
+    sono__free(c);
+    sono__free(sv);
     return status;
 }
 
@@ -466,9 +410,9 @@ enum { LS_EVALUATE, LS_DONE, LS_ERROR };
  * so far (stx: f and derivative fx, dx), the other end of the interval (sty)
  * and the current trial (stp), by cubic or quadratic interpolation, and the
  * interval updated.  More and Thuente's four cases. */
-static void ls_step(double *stx, double *fx, double *dx, double *sty, double *fy,
-                    double *dy, double *stp, double fp, double dp, int *brackt,
-                    double stpmin, double stpmax)
+static void ls_step(double *stx, double *fx, double *dx, double *sty,
+                    double *fy, double *dy, double *stp, double fp, double dp,
+                    int *brackt, double stpmin, double stpmax)
 {
     double sgnd = dp * (*dx / fabs(*dx)), stpf;
     if (fp > *fx) {
@@ -476,13 +420,15 @@ static void ls_step(double *stx, double *fx, double *dx, double *sty, double *fy
          * if it is nearer stx than the quadratic one, else their average. */
         double theta = 3.0 * (*fx - fp) / (*stp - *stx) + *dx + dp;
         double s = fmax(fabs(theta), fmax(fabs(*dx), fabs(dp)));
-        double gamma = s * sqrt((theta / s) * (theta / s) - (*dx / s) * (dp / s));
+        double gamma =
+            s * sqrt((theta / s) * (theta / s) - (*dx / s) * (dp / s));
         if (*stp < *stx)
             gamma = -gamma;
         double pp = (gamma - *dx) + theta, qq = ((gamma - *dx) + gamma) + dp;
         double stpc = *stx + pp / qq * (*stp - *stx);
-        double stpq = *stx + ((*dx / ((*fx - fp) / (*stp - *stx) + *dx)) / 2.0) *
-                                 (*stp - *stx);
+        double stpq =
+            *stx +
+            ((*dx / ((*fx - fp) / (*stp - *stx) + *dx)) / 2.0) * (*stp - *stx);
         if (fabs(stpc - *stx) < fabs(stpq - *stx))
             stpf = stpc;
         else
@@ -493,7 +439,8 @@ static void ls_step(double *stx, double *fx, double *dx, double *sty, double *fy
          * stp of the cubic and the secant. */
         double theta = 3.0 * (*fx - fp) / (*stp - *stx) + *dx + dp;
         double s = fmax(fabs(theta), fmax(fabs(*dx), fabs(dp)));
-        double gamma = s * sqrt((theta / s) * (theta / s) - (*dx / s) * (dp / s));
+        double gamma =
+            s * sqrt((theta / s) * (theta / s) - (*dx / s) * (dp / s));
         if (*stp > *stx)
             gamma = -gamma;
         double pp = (gamma - dp) + theta, qq = ((gamma - dp) + gamma) + *dx;
@@ -506,7 +453,8 @@ static void ls_step(double *stx, double *fx, double *dx, double *sty, double *fy
         double theta = 3.0 * (*fx - fp) / (*stp - *stx) + *dx + dp;
         double s = fmax(fabs(theta), fmax(fabs(*dx), fabs(dp)));
         double gamma =
-            s * sqrt(fmax(0.0, (theta / s) * (theta / s) - (*dx / s) * (dp / s)));
+            s *
+            sqrt(fmax(0.0, (theta / s) * (theta / s) - (*dx / s) * (dp / s)));
         if (*stp > *stx)
             gamma = -gamma;
         double pp = (gamma - dp) + theta, qq = (gamma + (*dx - dp)) + gamma;
@@ -672,28 +620,36 @@ typedef struct lbfgsb {
     double *wn;           /* 2cap x 2cap: factor of K */
     double *p, *c, *v, *wbp, *wv; /* 2cap each */
     double *gy, *gs;      /* FORMK_CHUNK x cap: gathered pair values */
+    double *mexp;         /* 2cap x 2cap: M explicitly, for the Cauchy search */
     long nfev, iter;
 } lbfgsb;
 
 /* Variables gathered at a time when K is corrected for changes. */
 #define FORMK_CHUNK 256
 
-static double *slot_s(const lbfgsb *L, size_t j) { return L->s[(L->head + j) % L->m]; }
-static double *slot_y(const lbfgsb *L, size_t j) { return L->y[(L->head + j) % L->m]; }
+static double *slot_s(const lbfgsb *L, size_t j)
+{
+    return L->s[(L->head + j) % L->m];
+}
+static double *slot_y(const lbfgsb *L, size_t j)
+{
+    return L->y[(L->head + j) % L->m];
+}
 
 /* Room for cap pairs in the small matrices: copies the current content. */
 static int grow(lbfgsb *L, size_t cap)
 {
-    double *mat[7] = {L->sy, L->ss, L->wt, L->yy, L->ssa, L->lr, NULL};
-    double *fresh[7] = {NULL};
-    size_t sizes[7] = {cap * cap, cap * cap, cap * cap, cap * cap, cap * cap,
-                       cap * cap, 4 * cap * cap};
-    double *vecs = sono__malloc_array((10 + 2 * FORMK_CHUNK) * cap, sizeof(double));
+    double *mat[8] = {L->sy, L->ss, L->wt, L->yy, L->ssa, L->lr, NULL, NULL};
+    double *fresh[8] = {NULL};
+    size_t sizes[8] = {cap * cap, cap * cap, cap * cap, cap * cap, cap * cap,
+                       cap * cap, 4 * cap * cap, 4 * cap * cap};
+    double *vecs =
+        sono__malloc_array((10 + 2 * FORMK_CHUNK) * cap, sizeof(double));
     int ok = vecs != NULL;
-    for (int i = 0; i < 7 && ok; i++)
+    for (int i = 0; i < 8 && ok; i++)
         ok = (fresh[i] = sono__calloc(sizes[i], sizeof(double))) != NULL;
     if (!ok) {
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < 8; i++)
             sono__free(fresh[i]);
         sono__free(vecs);
         return SONO_ERR_NOMEM;
@@ -705,6 +661,7 @@ static int grow(lbfgsb *L, size_t cap)
         sono__free(mat[i]);
     }
     sono__free(L->wn);
+    sono__free(L->mexp);
     sono__free(L->p);
     L->sy = fresh[0];
     L->ss = fresh[1];
@@ -713,6 +670,7 @@ static int grow(lbfgsb *L, size_t cap)
     L->ssa = fresh[4];
     L->lr = fresh[5];
     L->wn = fresh[6]; /* refactorised before its next use */
+    L->mexp = fresh[7]; /* rebuilt in each Cauchy search */
     L->p = vecs;
     L->c = vecs + 2 * cap;
     L->v = vecs + 4 * cap;
@@ -728,7 +686,7 @@ static void lbfgsb_free(lbfgsb *L)
 {
     double **arrays[] = {&L->x, &L->g, &L->z, &L->d, &L->r, &L->xold,
                          &L->gold, &L->xp, &L->bk_t, &L->sy, &L->ss, &L->wt,
-                         &L->yy, &L->ssa, &L->lr, &L->wn, &L->p};
+                         &L->yy, &L->ssa, &L->lr, &L->wn, &L->mexp, &L->p};
     for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
         sono__free(*arrays[i]);
     sono__free(L->bk_i);
@@ -862,6 +820,26 @@ static void heap_down(double *t, size_t *ix, size_t n, size_t i)
     }
 }
 
+/* v = m w for the n x n matrix m (column-major), four columns at a time so
+ * that v is read and written a quarter as often. */
+static void matvec(const double *m, size_t ld, size_t n, const double *w,
+                       double *v)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++)
+        v[i] = 0.0;
+    for (; j + 4 <= n; j += 4) {
+        const double *m0 = m + j * ld, *m1 = m0 + ld, *m2 = m1 + ld,
+                     *m3 = m2 + ld;
+        double w0 = w[j], w1 = w[j + 1], w2 = w[j + 2], w3 = w[j + 3];
+        for (size_t i = 0; i < n; i++)
+            v[i] += m0[i] * w0 + m1[i] * w1 + m2[i] * w2 + m3[i] * w3;
+    }
+    for (; j < n; j++)
+        for (size_t i = 0; i < n; i++)
+            v[i] += m[i + j * ld] * w[j];
+}
+
 /* The generalized Cauchy point z: the first local minimiser of the model
  * m(x + u) = g'u + u'Bu/2 along the projected steepest-descent path
  * P(x - t g), breakpoint by breakpoint; c = W'(z - x) for cmprlb.  Variables
@@ -920,7 +898,7 @@ static int cauchy(lbfgsb *L)
     }
     double dtm = -f1 / f2, tsum = 0.0, tj = 0.0;
     size_t nleft = nbreak;
-    int all_fixed = 0;
+    int all_fixed = 0, have_m = 0;
     for (size_t it = 1; nleft > 0; it++) {
         double tj0 = tj;
         size_t ibp;
@@ -960,18 +938,34 @@ static int cauchy(lbfgsb *L)
         f1 = f1 + dt * f2 + dibp2 - theta * dibp * zibp;
         f2 = f2 - theta * dibp2;
         if (col > 0) {
-            for (size_t j = 0; j < col2; j++)
-                c[j] += dt * p[j];
             for (size_t j = 0; j < col; j++) {
                 wbp[j] = slot_y(L, j)[ibp];
                 wbp[col + j] = theta * slot_s(L, j)[ibp];
             }
-            if (bmv(L, wbp, v) != 0)
-                return -1;
-            double wmc = dot(c, v, col2), wmp = dot(p, v, col2);
-            double wmw = dot(wbp, v, col2);
-            for (size_t j = 0; j < col2; j++)
+            /* M wbp at each breakpoint passed: with M written out once
+             * (2col products by bmv) rather than by bmv's triangular
+             * solves each time, as thousands of breakpoints can be passed
+             * in one search. */
+            if (!have_m) {
+                size_t ld2 = 2 * L->cap;
+                for (size_t j = 0; j < col2; j++) {
+                    for (size_t i = 0; i < col2; i++)
+                        v[i] = i == j;
+                    if (bmv(L, v, &AT(L->mexp, ld2, 0, j)) != 0)
+                        return -1;
+                }
+                have_m = 1;
+            }
+            matvec(L->mexp, 2 * L->cap, col2, wbp, v);
+            /* c += dt p, then c'v, p'v, wbp'v, then p -= dibp wbp */
+            double wmc = 0.0, wmp = 0.0, wmw = 0.0;
+            for (size_t j = 0; j < col2; j++) {
+                c[j] += dt * p[j];
+                wmc += c[j] * v[j];
+                wmp += p[j] * v[j];
+                wmw += wbp[j] * v[j];
                 p[j] -= dibp * wbp[j];
+            }
             f1 += dibp * wmc;
             f2 += 2.0 * dibp * wmp - dibp2 * wmw;
         }
@@ -1038,10 +1032,13 @@ static void formk_changes(lbfgsb *L, const size_t *list, size_t count,
             }
         }
         for (size_t iy = 0; iy < old; iy++) {
-            const double *yi = gy + iy * FORMK_CHUNK, *si = gs + iy * FORMK_CHUNK;
+            const double *yi = gy + iy * FORMK_CHUNK,
+                         *si = gs + iy * FORMK_CHUNK;
             for (size_t jy = 0; jy <= iy; jy++) {
-                AT(L->yy, ld, iy, jy) += sign * dot(yi, gy + jy * FORMK_CHUNK, m);
-                AT(L->ssa, ld, iy, jy) -= sign * dot(si, gs + jy * FORMK_CHUNK, m);
+                AT(L->yy, ld, iy, jy) +=
+                    sign * dot(yi, gy + jy * FORMK_CHUNK, m);
+                AT(L->ssa, ld, iy, jy) -=
+                    sign * dot(si, gs + jy * FORMK_CHUNK, m);
             }
             /* lr is R_z (over the free set) on and above the diagonal, L_a
              * (over the active set) below it. */
@@ -1114,7 +1111,8 @@ static int formk(lbfgsb *L)
         tri_solve(wn, ld2, col, &AT(wn, ld2, 0, js), 1);
     for (size_t is = col; is < 2 * col; is++)
         for (size_t js = is; js < 2 * col; js++)
-            AT(wn, ld2, is, js) += dot(&AT(wn, ld2, 0, is), &AT(wn, ld2, 0, js), col);
+            AT(wn, ld2, is, js) +=
+                dot(&AT(wn, ld2, 0, is), &AT(wn, ld2, 0, js), col);
     return chol_upper(&AT(wn, ld2, col, col), ld2, col);
 }
 

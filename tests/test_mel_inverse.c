@@ -58,7 +58,8 @@ static float *mel_of(const sono_signal *sig, size_t n_fft, size_t hop,
                                           SONO_PAD_CONSTANT);
     sono_stft *s = sono_stft_new(&p, &err);
     *bank = sono_mel_new(mp, sig->sample_rate, n_fft, &err);
-    if (!s || !*bank || sono_stft_frame_count(&p, sig->frames, frames) != SONO_OK)
+    if (!s || !*bank ||
+        sono_stft_frame_count(&p, sig->frames, frames) != SONO_OK)
         return NULL;
     size_t bins = n_fft / 2 + 1, bands = mp->n_mels;
     sono_complex *spec = malloc(*frames * bins * sizeof *spec);
@@ -110,7 +111,8 @@ static double residual(const sono_mel *bank, const float *mel, const float *S,
                        size_t frames, double power, const char *what)
 {
     size_t bins = sono_mel_bins(bank), bands = sono_mel_bands(bank);
-    float *col = malloc(bins * sizeof *col), *back = malloc(bands * sizeof *back);
+    float *col = malloc(bins * sizeof *col),
+          *back = malloc(bands * sizeof *back);
     double num = 0, den = 0;
     size_t bad = 0;
     for (size_t t = 0; t < frames; t++) {
@@ -168,8 +170,10 @@ static void test_golden(const char *golden, const char *data)
         err = sono_mel_to_stft(bank, mel, frames, 2.0, S);
         double t1 = seconds();
         CHECK(err == SONO_OK, "sono_mel_to_stft: %s", sono_strerror(err));
-        int shape_ok = ref.ndim == 2 && ref.shape[0] == bins && ref.shape[1] == frames;
-        double e = shape_ok ? compare(kind, S, ref.data, bins, frames) : INFINITY;
+        int shape_ok =
+            ref.ndim == 2 && ref.shape[0] == bins && ref.shape[1] == frames;
+        double e =
+            shape_ok ? compare(kind, S, ref.data, bins, frames) : INFINITY;
         printf("%-24s %-18s error %.3e  tolerance %.0e  (%zu frames, %.3f s)\n",
                "mel_to_stft_speech", kind, e, tol, frames, t1 - t0);
         CHECK(e <= tol, "mel_to_stft_speech: error %.3e > %.0e", e, tol);
@@ -199,8 +203,10 @@ static void test_golden(const char *golden, const char *data)
             sono_mfcc_apply(m, mel + t * 128, c + t * 20);
         err = sono_mfcc_to_mel(c, 20, frames, 128, 0.0, 1.0, back);
         CHECK(err == SONO_OK, "sono_mfcc_to_mel: %s", sono_strerror(err));
-        int shape_ok = ref.ndim == 2 && ref.shape[0] == 128 && ref.shape[1] == frames;
-        double e = shape_ok ? compare(kind, back, ref.data, 128, frames) : INFINITY;
+        int shape_ok =
+            ref.ndim == 2 && ref.shape[0] == 128 && ref.shape[1] == frames;
+        double e =
+            shape_ok ? compare(kind, back, ref.data, 128, frames) : INFINITY;
         printf("%-24s %-18s error %.3e  tolerance %.0e\n", "mfcc_to_mel_speech",
                kind, e, tol);
         CHECK(e <= tol, "mfcc_to_mel_speech: error %.3e > %.0e", e, tol);
@@ -268,12 +274,15 @@ static void test_properties(const char *data)
         err = sono_mel_to_stft(bank, mel, frames, cases[i].power, S);
         double t1 = seconds();
         CHECK(err == SONO_OK, "%s: %s", cases[i].clip, sono_strerror(err));
-        double res = residual(bank, mel, S, frames, cases[i].power, cases[i].clip);
-        printf("%-12s n_fft %5zu hop %4zu mels %3zu power %d: %zu frames, %.3f s, "
-               "mel of the inverse vs the mel %.3e\n",
-               cases[i].clip, cases[i].n_fft, cases[i].hop, cases[i].n_mels,
-               cases[i].power, frames, t1 - t0, res);
-        CHECK(res <= cases[i].max_residual, "%s: residual %.3e", cases[i].clip, res);
+        double res =
+            residual(bank, mel, S, frames, cases[i].power, cases[i].clip);
+        printf(
+            "%-12s n_fft %5zu hop %4zu mels %3zu power %d: %zu frames, %.3f s, "
+            "mel of the inverse vs the mel %.3e\n",
+            cases[i].clip, cases[i].n_fft, cases[i].hop, cases[i].n_mels,
+            cases[i].power, frames, t1 - t0, res);
+        CHECK(res <= cases[i].max_residual, "%s: residual %.3e", cases[i].clip,
+              res);
         if (frames > block) {
             /* The first block and the rest, in two calls: the same values. */
             float *S2 = malloc(frames * bins * sizeof *S2);
@@ -298,7 +307,8 @@ static void test_properties(const char *data)
     sono_mel_params_default(&mp);
     int err;
     sono_mel *bank = sono_mel_new(&mp, 22050, 2048, &err);
-    float *zeros = calloc(10 * 128, sizeof *zeros), *S = malloc(10 * 1025 * sizeof *S);
+    float *zeros = calloc(10 * 128, sizeof *zeros),
+          *S = malloc(10 * 1025 * sizeof *S);
     memset(S, 0xff, 10 * 1025 * sizeof *S);
     err = sono_mel_to_stft(bank, zeros, 10, 2.0, S);
     CHECK(err == SONO_OK, "silence: %s", sono_strerror(err));
@@ -333,7 +343,8 @@ static void test_mfcc_roundtrip(void)
         for (size_t t = 0; t < frames; t++)
             sono_mfcc_apply(m, db + t * n_mels, c + t * n_mels);
         sono_mfcc_free(m);
-        err = sono_mfcc_to_mel(c, n_mels, frames, n_mels, lifters[l], 1.0, back);
+        err =
+            sono_mfcc_to_mel(c, n_mels, frames, n_mels, lifters[l], 1.0, back);
         CHECK(err == SONO_OK, "%s", sono_strerror(err));
         double worst = 0;
         for (size_t i = 0; i < frames * n_mels; i++) {
@@ -342,7 +353,8 @@ static void test_mfcc_roundtrip(void)
         }
         printf("mfcc_to_mel(mfcc) with all %zu coefficients, lifter %g: "
                "relative error %.2e\n", n_mels, lifters[l], worst);
-        CHECK(worst < 1e-5, "lifter %g: relative error %.2e", lifters[l], worst);
+        CHECK(worst < 1e-5, "lifter %g: relative error %.2e", lifters[l],
+              worst);
     }
     /* 13 coefficients, lifter 22, ref 2: mfcc(db(mfcc_to_mel(c))) = c */
     int err;
