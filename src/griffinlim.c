@@ -48,6 +48,7 @@ struct sono__gla {
     sono_complex *d;       /* d_{n-1}; NULL when gamma == 1 */
     sono__fft **fft;       /* one per worker */
     int threads;
+    int more;              /* another iteration follows this one */
     double alpha, beta, gamma;
 };
 
@@ -140,8 +141,11 @@ fail:
     return NULL;
 }
 
+static void synthesise(void *ctx, size_t begin, size_t end, int worker);
+
 /* c_0 = d_0 = the initial coefficients; t_0 = 0, as librosa's first
- * "previous rebuilt" is 0, so that the first update is a plain projection. */
+ * "previous rebuilt" is 0, so that the first update is a plain projection.
+ * The first grains are made here; each iteration makes the next ones. */
 void sono__gla_start(sono__gla *g, const sono_complex *initial)
 {
     size_t cells = g->frames * g->bins;
@@ -149,6 +153,7 @@ void sono__gla_start(sono__gla *g, const sono_complex *initial)
     memset(g->t, 0, cells * sizeof *g->t);
     if (g->d)
         memcpy(g->d, initial, cells * sizeof *g->d);
+    sono__parallel_for(g->threads, g->frames, synthesise, g);
 }
 
 /* Magnitude projection of one frame of c into the FFT's input:
@@ -170,23 +175,27 @@ static void project(const sono__gla *g, size_t t, sono_complex *restrict spec)
     }
 }
 
+/* The windowed inverse FFT of frame t's projection, into its grain. */
+static void synthesise_frame(sono__gla *g, sono__fft *f, size_t t)
+{
+    sono_complex *spec = sono__fft_spectrum(f);
+    const float *restrict y = sono__fft_real(f);
+    float *restrict out = g->grains + t * g->n_fft;
+    const float scale = 1.0f / (float)g->n_fft;
+    project(g, t, spec);
+    spec[0].im = 0.0f;
+    if (g->n_fft % 2 == 0)
+        spec[g->bins - 1].im = 0.0f;
+    sono__fft_inverse_float(f);
+    for (size_t k = 0; k < g->n_fft; k++)
+        out[k] = y[k] * scale * g->window[k];
+}
+
 static void synthesise(void *ctx, size_t begin, size_t end, int worker)
 {
     sono__gla *g = ctx;
-    sono__fft *f = g->fft[worker];
-    sono_complex *spec = sono__fft_spectrum(f);
-    const float *y = sono__fft_real(f);
-    const float scale = 1.0f / (float)g->n_fft;
-    for (size_t t = begin; t < end; t++) {
-        project(g, t, spec);
-        spec[0].im = 0.0f;
-        if (g->n_fft % 2 == 0)
-            spec[g->bins - 1].im = 0.0f;
-        sono__fft_inverse_float(f);
-        float *out = g->grains + t * g->n_fft;
-        for (size_t k = 0; k < g->n_fft; k++)
-            out[k] = y[k] * scale * g->window[k];
-    }
+    for (size_t t = begin; t < end; t++)
+        synthesise_frame(g, g->fft[worker], t);
 }
 
 /* Overlap-add of positions [begin, end): each sums its frames in frame
@@ -240,6 +249,9 @@ static void update(const sono__gla *g, size_t t, const float *restrict r)
     }
 }
 
+/* The analysis of each frame, the update, and (unless this was the last
+ * iteration) the synthesis of the next iteration's grain, while the frame
+ * is in cache. */
 static void analyse_and_update(void *ctx, size_t begin, size_t end,
                                int worker)
 {
@@ -252,12 +264,14 @@ static void analyse_and_update(void *ctx, size_t begin, size_t end,
             x[k] = frame[k] * g->window[k];
         sono__fft_forward(f);
         update(g, t, (const float *)sono__fft_spectrum(f));
+        if (g->more)
+            synthesise_frame(g, f, t);
     }
 }
 
-void sono__gla_iterate(sono__gla *g)
+void sono__gla_iterate(sono__gla *g, int more)
 {
-    sono__parallel_for(g->threads, g->frames, synthesise, g);
+    g->more = more;
     sono__parallel_for(g->threads, g->span, overlap_add, g);
     sono__parallel_for(g->threads, g->frames, analyse_and_update, g);
 }

@@ -71,12 +71,14 @@ sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
                          double gamma, int threads, int *err);
 void sono__gla_free(sono__gla *g);
 void sono__gla_start(sono__gla *g, const sono_complex *initial);
-void sono__gla_iterate(sono__gla *g);
+/* One iteration; more says whether another will follow. */
+void sono__gla_iterate(sono__gla *g, int more);
 void sono__gla_result(const sono__gla *g, sono_complex *out);
 
-/* PGHI (pghi.c) on validated parameters and magnitudes. */
+/* PGHI (pghi.c) on validated parameters and magnitudes; the integration
+ * is serial, the conversion to complex uses `threads` workers. */
 int sono__pghi_phase(const sono_stft_params *p, const float *mag,
-                     size_t frames, sono_complex *out);
+                     size_t frames, int threads, sono_complex *out);
 
 /* Sizes of the stft plans, shared with istft.c. */
 size_t sono__pad_left(const sono_stft_params *p);

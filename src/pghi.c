@@ -285,8 +285,26 @@ static int integrate(pghi_work *w, const float *mag, const sono_stft_params *p)
     return SONO_OK;
 }
 
+typedef struct polar {
+    const float *mag;
+    const double *phase;
+    sono_complex *out;
+    size_t bins;
+} polar;
+
+/* mag * exp(i phase) for frames [begin, end). */
+static void to_complex(void *ctx, size_t begin, size_t end, int worker)
+{
+    const polar *q = ctx;
+    (void)worker;
+    for (size_t i = begin * q->bins; i < end * q->bins; i++) {
+        q->out[i].re = (float)((double)q->mag[i] * cos(q->phase[i]));
+        q->out[i].im = (float)((double)q->mag[i] * sin(q->phase[i]));
+    }
+}
+
 int sono__pghi_phase(const sono_stft_params *p, const float *mag,
-                     size_t frames, sono_complex *out)
+                     size_t frames, int threads, sono_complex *out)
 {
     pghi_work w;
     size_t cells;
@@ -307,11 +325,10 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
     status = SONO_ERR_NOMEM;
     if (w.logmag && w.dt && w.dw && w.phase && w.done && w.next && w.live)
         status = integrate(&w, mag, p);
-    if (status == SONO_OK)
-        for (size_t i = 0; i < cells; i++) {
-            out[i].re = (float)((double)mag[i] * cos(w.phase[i]));
-            out[i].im = (float)((double)mag[i] * sin(w.phase[i]));
-        }
+    if (status == SONO_OK) {
+        polar q = {mag, w.phase, out, w.bins};
+        sono__parallel_for(sono__threads_resolve(threads), frames, to_complex, &q);
+    }
     work_free(&w);
     return status;
 }

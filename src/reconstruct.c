@@ -63,30 +63,46 @@ static int check_magnitude(const float *mag, size_t n)
     return SONO_OK;
 }
 
-/* A small, seedable generator (splitmix64): the same seed gives the same
- * phases on every platform. */
-static uint64_t splitmix64(uint64_t *state)
+/* Element i of the splitmix64 sequence from seed: the generator is a
+ * counter, so any element can be computed alone, and the phases come out
+ * the same whichever thread computes them. */
+static uint64_t splitmix64_at(uint64_t seed, uint64_t i)
 {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    uint64_t z = seed + (i + 1) * 0x9E3779B97F4A7C15ull;
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
 }
 
+typedef struct random_start {
+    const float *mag;
+    sono_complex *out;
+    size_t bins;
+    uint64_t seed;
+} random_start;
+
+/* Uniform phases in [0, 2 pi) for frames [begin, end). */
+static void random_phases(void *ctx, size_t begin, size_t end, int worker)
+{
+    const random_start *r = ctx;
+    (void)worker;
+    for (size_t i = begin * r->bins; i < end * r->bins; i++) {
+        double ph = 2.0 * PI * (double)(splitmix64_at(r->seed, i) >> 11) * 0x1.0p-53;
+        r->out[i].re = (float)(r->mag[i] * cos(ph));
+        r->out[i].im = (float)(r->mag[i] * sin(ph));
+    }
+}
+
 static int initial_phase(const sono_stft_params *p, const float *mag,
                          size_t cells, size_t frames, sono_phase_init init,
-                         uint64_t seed, sono_complex *out)
+                         const sono_phase_params *pp, sono_complex *out)
 {
-    uint64_t state = seed;
+    random_start r = {mag, out, sono_stft_bins(p), pp->seed};
     switch (init) {
     case SONO_INIT_PGHI:
-        return sono__pghi_phase(p, mag, frames, out);
+        return sono__pghi_phase(p, mag, frames, pp->threads, out);
     case SONO_INIT_RANDOM:
-        for (size_t i = 0; i < cells; i++) {
-            double ph = 2.0 * PI * (double)(splitmix64(&state) >> 11) * 0x1.0p-53;
-            out[i].re = (float)(mag[i] * cos(ph));
-            out[i].im = (float)(mag[i] * sin(ph));
-        }
+        sono__parallel_for(sono__threads_resolve(pp->threads), frames, random_phases, &r);
         return SONO_OK;
     default:
         for (size_t i = 0; i < cells; i++) {
@@ -123,7 +139,7 @@ int sono_pghi(const sono_stft_params *in, const float *mag, size_t frames,
         return err;
     if (!out)
         return SONO_ERR_INVALID;
-    return sono__pghi_phase(&p, mag, frames, out);
+    return sono__pghi_phase(&p, mag, frames, 0, out);
 }
 
 int sono_phase_reconstruct(const sono_stft_params *in, const float *mag,
@@ -161,13 +177,13 @@ int sono_phase_reconstruct(const sono_stft_params *in, const float *mag,
     sono__gla *g = NULL;
     if (!coef)
         return SONO_ERR_NOMEM;
-    err = initial_phase(&p, mag, cells, frames, init, pp->seed, coef);
+    err = initial_phase(&p, mag, cells, frames, init, pp, coef);
     if (err == SONO_OK && iterations > 0) {
         g = sono__gla_new(&p, mag, frames, alpha, beta, gamma, pp->threads, &err);
         if (g) {
             sono__gla_start(g, coef);
             for (int i = 0; i < iterations; i++) {
-                sono__gla_iterate(g);
+                sono__gla_iterate(g, i + 1 < iterations);
                 if (pp->progress)
                     pp->progress(pp->progress_ctx, i + 1, iterations);
             }
