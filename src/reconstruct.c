@@ -87,9 +87,10 @@ static void random_phases(void *ctx, size_t begin, size_t end, int worker)
     const random_start *r = ctx;
     (void)worker;
     for (size_t i = begin * r->bins; i < end * r->bins; i++) {
-        double ph = 2.0 * PI * (double)(splitmix64_at(r->seed, i) >> 11) * 0x1.0p-53;
-        r->out[i].re = (float)(r->mag[i] * cos(ph));
-        r->out[i].im = (float)(r->mag[i] * sin(ph));
+        /* 24 random bits are all a float phase can hold. */
+        float ph = (float)(2.0 * PI) * (float)(splitmix64_at(r->seed, i) >> 40) * 0x1.0p-24f;
+        r->out[i].re = r->mag[i] * cosf(ph);
+        r->out[i].im = r->mag[i] * sinf(ph);
     }
 }
 
