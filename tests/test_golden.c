@@ -46,49 +46,6 @@ static const gcase cases[] = {
     {"mfcc13_lifter22_speech", "speech.ogg", MFCC, 2048, 512, 0, HANN, 1, CONST, 128, 0, 0, 0, 2, SLANEY, 13, 22},
 };
 
-typedef struct tolerance {
-    char kind[64];
-    double value, floor_db;
-} tolerance;
-
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = malloc((size_t)n + 1);
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
-/* The tolerance object that follows "name": "NAME" in manifest.json. */
-static int manifest_tolerance(const char *manifest, const char *name, tolerance *t)
-{
-    char key[256];
-    snprintf(key, sizeof key, "\"name\": \"%s\"", name);
-    const char *c = strstr(manifest, key);
-    if (!c)
-        return -1;
-    const char *end = strstr(c + 1, "\"name\":");
-    const char *k = strstr(c, "\"kind\": \""), *v = strstr(c, "\"value\": ");
-    if (!k || !v || (end && (k > end || v > end)))
-        return -1;
-    sscanf(k + 9, "%63[^\"]", t->kind);
-    t->value = atof(v + 9);
-    const char *f = strstr(c, "\"floor_db\": ");
-    t->floor_db = f && (!end || f < end) ? atof(f + 12) : 0;
-    return 0;
-}
-
 /* The case's result, frame-major: frames x rows floats (x2 when complex). */
 static float *compute(const gcase *g, const sono_signal *sig, size_t *rows,
                       size_t *frames, int *is_complex)
@@ -151,7 +108,7 @@ static float *compute(const gcase *g, const sono_signal *sig, size_t *rows,
 }
 
 /* Error of ours (frame-major) against the golden bins x frames matrix. */
-static double measure(const tolerance *tol, const float *ours, const float *ref,
+static double measure(const test_tolerance *tol, const float *ours, const float *ref,
                       size_t rows, size_t frames, int cplx)
 {
     double peak = 0, worst = 0, num = 0, den = 0;
@@ -192,19 +149,19 @@ int main(int argc, char **argv)
     }
     char path[4096];
     snprintf(path, sizeof path, "%s/manifest.json", argv[1]);
-    char *manifest = read_text(path);
+    char *manifest = test_read_text(path);
     CHECK(manifest != NULL, "cannot read %s", path);
     if (!manifest)
         return 1;
     int passed = 0, failed = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const gcase *g = &cases[i];
-        tolerance tol;
+        test_tolerance tol;
         sono_signal sig;
         sono_npy_array ref;
         sono_source_params sp;
         sono_source_params_default(&sp);
-        CHECK(manifest_tolerance(manifest, g->name, &tol) == 0, "%s not in manifest", g->name);
+        CHECK(test_manifest_tolerance(manifest, g->name, &tol) == 0, "%s not in manifest", g->name);
         snprintf(path, sizeof path, "%s/%s", argv[2], g->audio);
         int err = sono_load(path, &sp, &sig);
         CHECK(err == SONO_OK, "%s: %s", path, sono_strerror(err));

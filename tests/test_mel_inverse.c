@@ -10,41 +10,16 @@
 
 #include "testutil.h"
 
-static char *read_text(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-        free(s);
-        s = NULL;
-    }
-    if (s)
-        s[n] = '\0';
-    fclose(f);
-    return s;
-}
-
 /* The "value" of the tolerance of case name in manifest.json, its kind in
  * kind; -1 if absent. */
 static double manifest_tolerance(const char *manifest, const char *name,
                                  char kind[64])
 {
-    char key[256];
-    snprintf(key, sizeof key, "\"name\": \"%s\"", name);
-    const char *c = manifest ? strstr(manifest, key) : NULL;
-    if (!c)
+    test_tolerance t;
+    if (test_manifest_tolerance(manifest, name, &t) != 0)
         return -1;
-    const char *end = strstr(c + 1, "\"name\":");
-    const char *k = strstr(c, "\"kind\": \""), *v = strstr(c, "\"value\": ");
-    if (!k || !v || (end && (k > end || v > end)))
-        return -1;
-    sscanf(k + 9, "%63[^\"]", kind);
-    return atof(v + 9);
+    memcpy(kind, t.kind, sizeof t.kind);
+    return t.value;
 }
 
 /* Frame-major power^p mel spectrogram of sig (librosa.feature.melspectrogram
@@ -138,7 +113,7 @@ static void test_golden(const char *golden, const char *data)
 {
     char path[4096], kind[64] = "";
     snprintf(path, sizeof path, "%s/manifest.json", golden);
-    char *manifest = read_text(path);
+    char *manifest = test_read_text(path);
     CHECK(manifest != NULL, "cannot read %s", path);
     sono_signal sig;
     sono_source_params sp;

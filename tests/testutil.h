@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sono.h"
 
@@ -61,6 +62,53 @@ static inline double test_rel_max(const float *a, const float *b, size_t n)
             m = fabs((double)b[i]);
     }
     return m > 0 ? e / m : e;
+}
+
+/* A whole text file, NUL-terminated, or NULL. */
+static inline char *test_read_text(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
+        free(s);
+        s = NULL;
+    }
+    if (s)
+        s[n] = '\0';
+    fclose(f);
+    return s;
+}
+
+/* The tolerance of a case of the golden manifest.json. */
+typedef struct test_tolerance {
+    char kind[64];
+    double value, floor_db;
+} test_tolerance;
+
+/* The tolerance object that follows "name": "NAME" in manifest.json;
+ * 0, or -1 when the case or its tolerance is missing. */
+static inline int test_manifest_tolerance(const char *manifest, const char *name,
+                                          test_tolerance *t)
+{
+    char key[256];
+    snprintf(key, sizeof key, "\"name\": \"%s\"", name);
+    const char *c = manifest ? strstr(manifest, key) : NULL;
+    if (!c)
+        return -1;
+    const char *end = strstr(c + 1, "\"name\":");
+    const char *k = strstr(c, "\"kind\": \""), *v = strstr(c, "\"value\": ");
+    if (!k || !v || (end && (k > end || v > end)))
+        return -1;
+    sscanf(k + 9, "%63[^\"]", t->kind);
+    t->value = atof(v + 9);
+    const char *f = strstr(c, "\"floor_db\": ");
+    t->floor_db = f && (!end || f < end) ? atof(f + 12) : 0;
+    return 0;
 }
 
 static inline int test_summary(const char *name)
