@@ -65,8 +65,9 @@ demo)
     echo "wrote $out/trumpet.mel.npy     128-band mel spectrogram in dB (float32)"
     "$BUILD/sono" info "$out/trumpet.mel.npy" | sed 's/^/    /'
     echo "wrote $out/trumpet.rebuilt.wav the clip rebuilt from the STFT by 'sono istft'"
-    echo "wrote $out/trumpet.from-magnitude.wav the clip rebuilt from |STFT| alone by 'sono invert' (phase reconstructed)"
     "$BUILD/sono" info "$out/trumpet.rebuilt.wav" | sed 's/^/    /'
+    echo "wrote $out/trumpet.from-magnitude.wav the clip rebuilt from |STFT| alone by 'sono invert'"
+    echo "    (phase reconstructed: PGHI, then 32 iterations of accelerated Griffin-Lim)"
     ;;
 test)
     need $BUILD_PACKAGES $TEST_PACKAGES
