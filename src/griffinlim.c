@@ -73,16 +73,18 @@ void sono__gla_free(sono__gla *g)
 /* The window sum of squares of the overlap-add, inverted where it is not
  * negligible (librosa divides only where it exceeds the smallest normal
  * float). */
-static void fill_inv_wss(sono__gla *g)
+static int fill_inv_wss(sono__gla *g)
 {
-    memset(g->inv_wss, 0, g->span * sizeof(float));
-    double *acc = (double *)g->grains; /* scratch: grains is large enough */
-    memset(acc, 0, g->span * sizeof(double));
+    double *acc = sono__calloc(g->span, sizeof(double));
+    if (!acc)
+        return SONO_ERR_NOMEM;
     for (size_t t = 0; t < g->frames; t++)
         for (size_t k = 0; k < g->n_fft; k++)
             acc[t * g->hop + k] += (double)g->window[k] * g->window[k];
     for (size_t i = 0; i < g->span; i++)
         g->inv_wss[i] = acc[i] > FLT_MIN ? (float)(1.0 / acc[i]) : 0.0f;
+    sono__free(acc);
+    return SONO_OK;
 }
 
 sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
@@ -108,8 +110,7 @@ sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
     if (sono__mul_size(g->hop, frames - 1, &g->span) != SONO_OK ||
         (g->span += g->n_fft) < g->n_fft ||
         sono__mul_size(frames, g->bins, &cells) != SONO_OK ||
-        sono__mul_size(frames, g->n_fft, &grain_cells) != SONO_OK ||
-        grain_cells * sizeof(float) < g->span * sizeof(double))
+        sono__mul_size(frames, g->n_fft, &grain_cells) != SONO_OK)
         goto fail;
     /* With centring, the signal proper is the part after the left padding,
      * of the length istft gives: hop * (frames - 1), less for odd n_fft. */
@@ -132,7 +133,9 @@ sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
         if (!(g->fft[w] = sono__fft_new(g->n_fft, &status)))
             goto fail;
     sono_window_fill(p->window, p->win_length, p->n_fft, g->window);
-    fill_inv_wss(g);
+    status = fill_inv_wss(g);
+    if (status != SONO_OK)
+        goto fail;
     return g;
 fail:
     sono__gla_free(g);

@@ -15,11 +15,12 @@ typedef struct spectrogram {
     float *mag;
 } spectrogram;
 
-static spectrogram analyse(const float *x, size_t n, size_t n_fft, size_t hop)
+static spectrogram analyse(const float *x, size_t n, size_t n_fft, size_t hop,
+                           size_t win)
 {
     spectrogram s;
     int err;
-    s.p = test_stft_params(n_fft, hop, 0, SONO_WINDOW_HANN, 1, SONO_PAD_CONSTANT);
+    s.p = test_stft_params(n_fft, hop, win, SONO_WINDOW_HANN, 1, SONO_PAD_CONSTANT);
     sono_stft_params_resolve(&s.p);
     sono_stft_frame_count(&s.p, n, &s.frames);
     s.bins = sono_stft_bins(&s.p);
@@ -67,12 +68,12 @@ static double reconstruct(const spectrogram *s, sono_phase_method m,
  * with 32 iterations after it -30 dB. */
 static void pghi_recovers(const char *what, const float *x, size_t n)
 {
-    spectrogram s = analyse(x, n, 2048, 256);
+    spectrogram s = analyse(x, n, 2048, 256, 0);
     double sc = reconstruct(&s, SONO_PHASE_PGHI, SONO_INIT_DEFAULT, 0, 1, 0, NULL);
     printf("pghi %-6s hop 256: SC %.2f dB\n", what, sc);
     CHECK(sc <= -30.0, "PGHI on a %s at hop 256: SC %.2f dB > -30", what, sc);
     free(s.mag);
-    s = analyse(x, n, 2048, 512);
+    s = analyse(x, n, 2048, 512, 0);
     sc = reconstruct(&s, SONO_PHASE_PGHI, SONO_INIT_DEFAULT, 0, 1, 0, NULL);
     double refined = reconstruct(&s, SONO_PHASE_PGHI_FGLA, SONO_INIT_DEFAULT, 32, 1, 0, NULL);
     printf("pghi %-6s hop 512: SC %.2f dB, with 32 iterations %.2f dB\n", what, sc, refined);
@@ -108,7 +109,7 @@ static void on_a_recording(const char *data)
     sp.duration = 4.0;
     sono_signal sig;
     CHECK(sono_load(path, &sp, &sig) == SONO_OK, "load %s", path);
-    spectrogram s = analyse(sig.data[0], sig.frames, 2048, 512);
+    spectrogram s = analyse(sig.data[0], sig.frames, 2048, 512, 0);
 
     /* Fast Griffin-Lim from the same random start improves with iterations. */
     double prev = 1e9;
@@ -163,6 +164,26 @@ static void on_a_recording(const char *data)
     free(z);
     free(s.mag);
     sono_signal_free(&sig);
+}
+
+/* The largest hops the STFT allows (hop = win_length, with and without
+ * win_length < n_fft) still reconstruct: the overlap-add buffer is then
+ * longer than the frames' grains put together. */
+static void widest_hops(void)
+{
+    const size_t n = 22050;
+    float *x = malloc(n * sizeof *x);
+    for (size_t i = 0; i < n; i++)
+        x[i] = (float)(0.5 * sin(2 * PI * 440.0 * (double)i / 22050.0));
+    const size_t hops[][2] = {{512, 512}, {512, 384}};
+    for (int i = 0; i < 2; i++) {
+        spectrogram s = analyse(x, n, 512, hops[i][1], hops[i][1]);
+        double sc = reconstruct(&s, SONO_PHASE_PGHI_FGLA, SONO_INIT_DEFAULT, 4, 2, 0, NULL);
+        printf("n_fft 512, win_length = hop = %zu: SC %.2f dB\n", hops[i][1], sc);
+        CHECK(isfinite(sc), "hop %zu: no result", hops[i][1]);
+        free(s.mag);
+    }
+    free(x);
 }
 
 static void gamma_fit(void)
@@ -226,6 +247,7 @@ int main(int argc, char **argv)
     }
     synthetic();
     on_a_recording(argv[1]);
+    widest_hops();
     gamma_fit();
     bad_input();
     return test_summary("test_phase");
