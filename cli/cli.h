@@ -53,6 +53,11 @@ int cli_size(const char *opt, const char *v, size_t min, size_t max,
 int cli_double(const char *opt, const char *v, double min, double max,
                double *out);
 
+/* Finds v among count names and stores its position in *index; otherwise
+ * reports "OPTION: must be a, b or c, got 'V'" and returns -1. */
+int cli_choice(const char *opt, const char *v, const char *const *names,
+               int count, int *index);
+
 typedef struct cli_common {
     const char *input;
     const char *output;

@@ -68,34 +68,20 @@ static int parse_method_options(cli_args *a, invert_opts *o)
 {
     int m;
     size_t v;
+    /* In the order of the enums, after their AUTO. */
+    static const char *const froms[] = {"magnitude", "mel", "mfcc"};
+    static const char *const tos[] = {"mel", "magnitude", "audio"};
+    int i;
     if ((m = cli_match(a, "--from", 1)) != 0) {
-        if (m < 0)
+        if (m < 0 || cli_choice("--from", a->value, froms, 3, &i))
             return -1;
-        if (strcmp(a->value, "magnitude") == 0)
-            o->from = FROM_MAGNITUDE;
-        else if (strcmp(a->value, "mel") == 0)
-            o->from = FROM_MEL;
-        else if (strcmp(a->value, "mfcc") == 0)
-            o->from = FROM_MFCC;
-        else {
-            cli_error("--from", "must be magnitude, mel or mfcc, got '%s'", a->value);
-            return -1;
-        }
+        o->from = (from_kind)(FROM_MAGNITUDE + i);
         return 1;
     }
     if ((m = cli_match(a, "--to", 1)) != 0) {
-        if (m < 0)
+        if (m < 0 || cli_choice("--to", a->value, tos, 3, &i))
             return -1;
-        if (strcmp(a->value, "mel") == 0)
-            o->to = TO_MEL;
-        else if (strcmp(a->value, "magnitude") == 0)
-            o->to = TO_MAGNITUDE;
-        else if (strcmp(a->value, "audio") == 0)
-            o->to = TO_AUDIO;
-        else {
-            cli_error("--to", "must be mel, magnitude or audio, got '%s'", a->value);
-            return -1;
-        }
+        o->to = (to_kind)(TO_MEL + i);
         return 1;
     }
     if ((m = cli_match(a, "--method", 1)) != 0) {

@@ -114,6 +114,23 @@ int cli_double(const char *opt, const char *v, double min, double max,
     return 0;
 }
 
+int cli_choice(const char *opt, const char *v, const char *const *names,
+               int count, int *index)
+{
+    char list[256] = "";
+    for (int i = 0; i < count; i++) {
+        if (strcmp(v, names[i]) == 0) {
+            *index = i;
+            return 0;
+        }
+        size_t len = strlen(list);
+        snprintf(list + len, sizeof list - len, "%s%s",
+                 i == 0 ? "" : i == count - 1 ? " or " : ", ", names[i]);
+    }
+    cli_error(opt, "must be %s, got '%s'", list, v);
+    return -1;
+}
+
 void cli_common_init(cli_common *c)
 {
     memset(c, 0, sizeof *c);
@@ -269,14 +286,11 @@ int cli_parse_mel(cli_args *a, cli_common *c)
     if ((m = cli_match(a, "--mel-norm", 1)) != 0) {
         if (m < 0)
             return -1;
-        if (strcmp(a->value, "slaney") == 0)
-            c->mel.norm = SONO_MEL_NORM_SLANEY;
-        else if (strcmp(a->value, "none") == 0)
-            c->mel.norm = SONO_MEL_NORM_NONE;
-        else {
-            cli_error("--mel-norm", "must be slaney or none, got '%s'", a->value);
+        static const char *const norms[] = {"slaney", "none"};
+        int i;
+        if (cli_choice("--mel-norm", a->value, norms, 2, &i))
             return -1;
-        }
+        c->mel.norm = i == 0 ? SONO_MEL_NORM_SLANEY : SONO_MEL_NORM_NONE;
         return 1;
     }
     return 0;
