@@ -1,0 +1,203 @@
+/* PNG reading and writing through libspng, with sono's size limits applied
+ * before anything is allocated and every allocation routed through sono's
+ * allocator (so that failing-allocation tests reach libspng too).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <string.h>
+
+#include <spng.h>
+
+#include "image_internal.h"
+
+/* Chunks larger than this are refused (libspng's default is 2^31); sono's
+ * own text chunks are a few hundred bytes, and a legitimate IDAT stream is
+ * split into chunks far smaller than this. */
+#define CHUNK_SIZE_LIMIT ((size_t)1 << 26)
+/* Ancillary chunk data kept in memory at once (text, ICC profiles...). */
+#define CHUNK_CACHE_LIMIT ((size_t)1 << 26)
+
+static spng_ctx *new_context(int flags)
+{
+    static struct spng_alloc alloc = {sono__malloc, sono__realloc,
+                                      sono__calloc, sono__free};
+    return spng_ctx_new2(&alloc, flags);
+}
+
+static int status_of(int spng_error)
+{
+    switch (spng_error) {
+    case SPNG_OK:
+        return SONO_OK;
+    case SPNG_EMEM:
+        return SONO_ERR_NOMEM;
+    case SPNG_EUSER_WIDTH:
+    case SPNG_EUSER_HEIGHT:
+    case SPNG_ECHUNK_LIMITS:
+    case SPNG_EOVERFLOW:
+        return SONO_ERR_TOO_LARGE;
+    case SPNG_IO_ERROR:
+        return SONO_ERR_IO;
+    default:
+        return SONO_ERR_FORMAT;
+    }
+}
+
+/* The layout sono keeps for each kind of PNG: 16-bit grey and grey + alpha
+ * stay as they are (the lossless spectrogram format relies on it); colour
+ * and lower depths become 8-bit. */
+static int choose_format(const struct spng_ihdr *h, int *fmt, int *channels,
+                         int *depth)
+{
+    int sixteen = h->bit_depth == 16;
+    switch (h->color_type) {
+    case SPNG_COLOR_TYPE_GRAYSCALE:
+        *fmt = sixteen ? SPNG_FMT_PNG : SPNG_FMT_G8;
+        *channels = 1;
+        break;
+    case SPNG_COLOR_TYPE_GRAYSCALE_ALPHA:
+        *fmt = SPNG_FMT_PNG;
+        *channels = 2;
+        break;
+    case SPNG_COLOR_TYPE_TRUECOLOR:
+        *fmt = sixteen ? SPNG_FMT_PNG : SPNG_FMT_RGB8;
+        *channels = 3;
+        break;
+    case SPNG_COLOR_TYPE_TRUECOLOR_ALPHA:
+        *fmt = SPNG_FMT_PNG;
+        *channels = 4;
+        break;
+    case SPNG_COLOR_TYPE_INDEXED:
+        *fmt = SPNG_FMT_RGBA8;
+        *channels = 4;
+        sixteen = 0;
+        break;
+    default:
+        return SONO_ERR_FORMAT;
+    }
+    *depth = sixteen ? 16 : 8;
+    return SONO_OK;
+}
+
+static int read_text(spng_ctx *ctx, sono_image *im)
+{
+    uint32_t n = 0;
+    int e = spng_get_text(ctx, NULL, &n);
+    if (e == SPNG_ECHUNKAVAIL || n == 0)
+        return SONO_OK;
+    if (e)
+        return status_of(e);
+    struct spng_text *t = sono__malloc_array(n, sizeof *t);
+    if (!t)
+        return SONO_ERR_NOMEM;
+    int status = status_of(spng_get_text(ctx, t, &n));
+    for (uint32_t i = 0; status == SONO_OK && i < n; i++)
+        status = sono__image_add_text(im, t[i].keyword, t[i].text, t[i].length);
+    sono__free(t);
+    return status;
+}
+
+int sono__png_read(FILE *fp, sono_image *im)
+{
+    spng_ctx *ctx = new_context(0);
+    if (!ctx)
+        return SONO_ERR_NOMEM;
+    int status = SONO_OK;
+    struct spng_ihdr h;
+    int fmt = 0, channels = 0, depth = 0;
+    size_t len = 0;
+    if (spng_set_image_limits(ctx, SONO_IMAGE_MAX_SIDE, SONO_IMAGE_MAX_SIDE) ||
+        spng_set_chunk_limits(ctx, CHUNK_SIZE_LIMIT, CHUNK_CACHE_LIMIT) ||
+        spng_set_png_file(ctx, fp)) {
+        status = SONO_ERR_NOMEM;
+        goto done;
+    }
+    status = status_of(spng_get_ihdr(ctx, &h));
+    if (status == SONO_OK)
+        status = sono__image_check_size(h.width, h.height);
+    if (status == SONO_OK)
+        status = choose_format(&h, &fmt, &channels, &depth);
+    if (status == SONO_OK)
+        status = status_of(spng_decoded_image_size(ctx, fmt, &len));
+    if (status == SONO_OK)
+        status = sono_image_alloc(im, h.width, h.height, channels, depth);
+    if (status == SONO_OK && len != sono__image_bytes(im))
+        status = SONO_ERR_FORMAT; /* a layout sono did not expect */
+    if (status == SONO_OK)
+        status = status_of(spng_decode_image(ctx, im->pixels, len, fmt, 0));
+    /* Chunks after the image data (text may come last). */
+    if (status == SONO_OK)
+        status = status_of(spng_decode_chunks(ctx));
+    if (status == SONO_OK)
+        status = read_text(ctx, im);
+done:
+    spng_ctx_free(ctx);
+    return status;
+}
+
+static int set_text(spng_ctx *ctx, const sono_image *im)
+{
+    if (im->n_text == 0)
+        return SONO_OK;
+    if (im->n_text > UINT32_MAX)
+        return SONO_ERR_TOO_LARGE;
+    struct spng_text *t = sono__calloc(im->n_text, sizeof *t);
+    if (!t)
+        return SONO_ERR_NOMEM;
+    for (size_t i = 0; i < im->n_text; i++) {
+        size_t klen = strlen(im->text[i].key);
+        if (klen < 1 || klen > 79) {
+            sono__free(t);
+            return SONO_ERR_INVALID;
+        }
+        memcpy(t[i].keyword, im->text[i].key, klen + 1);
+        t[i].type = SPNG_TEXT;
+        t[i].length = strlen(im->text[i].value);
+        t[i].text = im->text[i].value;
+    }
+    int e = spng_set_text(ctx, t, (uint32_t)im->n_text);
+    sono__free(t);
+    return e == SPNG_OK ? SONO_OK : e == SPNG_EMEM ? SONO_ERR_NOMEM
+                                                  : SONO_ERR_INVALID;
+}
+
+static const uint8_t color_types[5] = {
+    0, SPNG_COLOR_TYPE_GRAYSCALE, SPNG_COLOR_TYPE_GRAYSCALE_ALPHA,
+    SPNG_COLOR_TYPE_TRUECOLOR, SPNG_COLOR_TYPE_TRUECOLOR_ALPHA};
+
+int sono_png_save(const char *path, const sono_image *im)
+{
+    if (!path || !im || !im->pixels || im->channels < 1 || im->channels > 4 ||
+        (im->depth != 8 && im->depth != 16))
+        return SONO_ERR_INVALID;
+    int status = sono__image_check_size(im->width, im->height);
+    if (status != SONO_OK)
+        return status == SONO_ERR_FORMAT ? SONO_ERR_INVALID : status;
+    spng_ctx *ctx = new_context(SPNG_CTX_ENCODER);
+    if (!ctx)
+        return SONO_ERR_NOMEM;
+    sono__atomic_file out;
+    status = sono__atomic_open(&out, path);
+    if (status != SONO_OK) {
+        spng_ctx_free(ctx);
+        return status;
+    }
+    struct spng_ihdr h = {0};
+    h.width = im->width;
+    h.height = im->height;
+    h.bit_depth = (uint8_t)im->depth;
+    h.color_type = color_types[im->channels];
+    if (spng_set_png_file(ctx, out.fp) || spng_set_ihdr(ctx, &h))
+        status = SONO_ERR_NOMEM;
+    if (status == SONO_OK)
+        status = set_text(ctx, im);
+    if (status == SONO_OK) {
+        int e = spng_encode_image(ctx, im->pixels, sono__image_bytes(im),
+                                  SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
+        status = e == SPNG_OK ? SONO_OK : e == SPNG_EMEM ? SONO_ERR_NOMEM
+                                                         : SONO_ERR_IO;
+    }
+    spng_ctx_free(ctx);
+    if (status == SONO_OK)
+        return sono__atomic_commit(&out);
+    sono__atomic_abort(&out);
+    return status;
+}
