@@ -12,7 +12,7 @@ BUILD=${SONO_BUILD_DIR:-build}
 
 # Debian packages: the compiler and build tools, the three libraries, and
 # numpy/scipy/soundfile for the tests' independent reference model.
-BUILD_PACKAGES="gcc libc6-dev make cmake pkg-config libfftw3-dev libsndfile1-dev libsoxr-dev"
+BUILD_PACKAGES="gcc libc6-dev make cmake pkg-config libfftw3-dev libsndfile1-dev libsoxr-dev libspng-dev libjpeg-dev"
 TEST_PACKAGES="python3 python3-numpy python3-scipy python3-soundfile"
 
 need() {

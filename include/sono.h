@@ -609,6 +609,67 @@ SONO_API void sono_npy_reader_shape(const sono_npy_reader *r, sono_dtype *dt,
 SONO_API int sono_npy_reader_next(sono_npy_reader *r, void *column);
 SONO_API void sono_npy_reader_close(sono_npy_reader *r);
 
+
+/* ------------------------------------------------------------------------ */
+/* Log-frequency filterbank                                                  */
+/* (logfreq.c) */
+
+/* ------------------------------------------------------------------------ */
+/* Colormaps                                                                 */
+/* (colormap.c) */
+
+/* ------------------------------------------------------------------------ */
+/* Images                                                                    */
+
+/* Limits on every image read or made: a side of at most 65535 pixels and at
+ * most 2^28 pixels in all. */
+#define SONO_IMAGE_MAX_SIDE 65535u
+#define SONO_IMAGE_MAX_PIXELS (1u << 28)
+
+/* One key/value text entry of an image (PNG tEXt). */
+typedef struct sono_image_text {
+    char *key;
+    char *value;
+} sono_image_text;
+
+/* A picture in memory: rows top to bottom, channels interleaved, each
+ * sample a uint8_t (depth 8) or a native-endian uint16_t (depth 16).
+ * channels: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. */
+typedef struct sono_image {
+    uint32_t width, height;
+    int channels;
+    int depth;
+    void *pixels;
+    size_t n_text;
+    sono_image_text *text;
+} sono_image;
+
+/* Allocates a zeroed image; SONO_ERR_TOO_LARGE beyond the limits above. */
+SONO_API int sono_image_alloc(sono_image *im, uint32_t width, uint32_t height,
+                              int channels, int depth);
+SONO_API void sono_image_free(sono_image *im);
+/* Sets (or replaces) a text entry; keys are 1 to 79 printable Latin-1
+ * characters as PNG requires, values any text without NUL. */
+SONO_API int sono_image_set_text(sono_image *im, const char *key,
+                                 const char *value);
+/* The value of a text entry, or NULL. */
+SONO_API const char *sono_image_get_text(const sono_image *im,
+                                         const char *key);
+/* Luminance in [0, 1] of every pixel, row by row (width x height floats):
+ * ITU-R BT.601 luma of the RGB channels (as PIL's convert('L')), alpha
+ * ignored. */
+SONO_API void sono_image_luminance(const sono_image *im, float *out);
+
+/* Reads a PNG (through libspng) or a JPEG (through libjpeg), told apart by
+ * their signatures.  PNGs keep 16-bit depth and grey / grey + alpha;
+ * palette and lower depths become 8-bit; JPEGs become 8-bit grey or RGB.
+ * Text chunks are read into im->text.  SONO_ERR_FORMAT for a corrupt or
+ * unsupported file, SONO_ERR_TOO_LARGE beyond the limits. */
+SONO_API int sono_image_load(const char *path, sono_image *im);
+/* Writes a PNG with the image's text entries as tEXt chunks, whole or not
+ * at all (a temporary file renamed over path). */
+SONO_API int sono_png_save(const char *path, const sono_image *im);
+
 #ifdef __cplusplus
 }
 #endif
