@@ -1,40 +1,43 @@
-/* Back from mel bands and MFCCs, as librosa.feature.inverse: mel_to_stft
- * (non-negative least squares against the filterbank, in nnls.c, then the
- * power undone) and mfcc_to_mel (liftering undone, orthonormal inverse DCT,
- * dB to power).  SPDX-License-Identifier: GPL-3.0-or-later */
+/* Back from filterbank bands and MFCCs, as librosa.feature.inverse:
+ * mel_to_stft (non-negative least squares against the filterbank, in
+ * nnls.c, then the power undone), the same for the log-frequency bank, and
+ * mfcc_to_mel (liftering undone, orthonormal inverse DCT, dB to power).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <float.h>
 #include <math.h>
 
 #include "internal.h"
 
-size_t sono_mel_to_stft_block(const sono_mel *m)
+/* The checks on bands (frames x n_bands) that come before any work. */
+static int check_bands(const float *bands, size_t frames, size_t n_bands,
+                       size_t bins)
 {
-    return sono__nnls_block(sono_mel_bands(m));
-}
-
-int sono_mel_to_stft(const sono_mel *m, const float *mel, size_t frames,
-                     double power, float *out)
-{
-    if (!m || !mel || !out || !(power > 0) || isinf(power))
-        return SONO_ERR_INVALID;
     if (frames == 0)
         return SONO_ERR_EMPTY;
-    size_t bands = sono_mel_bands(m), bins = sono_mel_bins(m), n;
-    if (sono__mul_size(frames, bands, &n) != SONO_OK ||
+    size_t n;
+    if (sono__mul_size(frames, n_bands, &n) != SONO_OK ||
         sono__mul_size(frames, bins, &(size_t){0}) != SONO_OK)
         return SONO_ERR_TOO_LARGE;
-    if (sono_check_finite(mel, n, NULL) != SONO_OK)
+    if (sono_check_finite(bands, n, NULL) != SONO_OK)
         return SONO_ERR_NONFINITE;
     /* librosa would go on with negative values; they cannot come from a
      * spectrogram, so they are taken for a mistake (dB input, say). */
     for (size_t i = 0; i < n; i++)
-        if (mel[i] < 0.0f)
+        if (bands[i] < 0.0f)
             return SONO_ERR_INVALID;
-    float *weights = sono__malloc_array(bands * bins, sizeof(float));
+    return SONO_OK;
+}
+
+/* librosa's mel_to_stft for any filterbank: NNLS against the dense
+ * n_bands x bins weights (NULL after a failed allocation; freed here), then
+ * out^(1/power). */
+static int bank_to_stft(float *weights, size_t n_bands, size_t bins,
+                        const float *bands, size_t frames, double power,
+                        float *out)
+{
     if (!weights)
         return SONO_ERR_NOMEM;
-    sono_mel_weights(m, weights);
-    int status = sono__nnls(weights, bands, bins, mel, frames, out);
+    int status = sono__nnls(weights, n_bands, bins, bands, frames, out);
     sono__free(weights);
     if (status != SONO_OK)
         return status;
@@ -48,6 +51,41 @@ int sono_mel_to_stft(const sono_mel *m, const float *mel, size_t frames,
             out[i] = (float)pow((double)out[i], 1.0 / power);
     }
     return SONO_OK;
+}
+
+size_t sono_mel_to_stft_block(const sono_mel *m)
+{
+    return sono__nnls_block(sono_mel_bands(m));
+}
+
+int sono_mel_to_stft(const sono_mel *m, const float *mel, size_t frames,
+                     double power, float *out)
+{
+    if (!m || !mel || !out || !(power > 0) || isinf(power))
+        return SONO_ERR_INVALID;
+    size_t bands = sono_mel_bands(m), bins = sono_mel_bins(m);
+    int status = check_bands(mel, frames, bands, bins);
+    if (status != SONO_OK)
+        return status;
+    float *weights = sono__malloc_array(bands * bins, sizeof(float));
+    if (weights)
+        sono_mel_weights(m, weights);
+    return bank_to_stft(weights, bands, bins, mel, frames, power, out);
+}
+
+int sono_logfreq_to_stft(const sono_logfreq *l, const float *bands,
+                         size_t frames, double power, float *out)
+{
+    if (!l || !bands || !out || !(power > 0) || isinf(power))
+        return SONO_ERR_INVALID;
+    size_t n = sono_logfreq_bands(l), bins = sono_logfreq_bins(l);
+    int status = check_bands(bands, frames, n, bins);
+    if (status != SONO_OK)
+        return status;
+    float *weights = sono__malloc_array(n * bins, sizeof(float));
+    if (weights)
+        sono_logfreq_weights(l, weights);
+    return bank_to_stft(weights, n, bins, bands, frames, power, out);
 }
 
 int sono_mfcc_to_mel(const float *mfcc, size_t n_mfcc, size_t frames,
