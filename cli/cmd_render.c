@@ -1,0 +1,637 @@
+/* sono render: a spectrogram as a picture -- colormapped, resized, with or
+ * without axes -- or as the lossless self-describing image that `sono
+ * invert` turns back into sound.  SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The whole matrix is kept in memory: the dB scale is relative to its
+ * maximum, which is known only at the end, and the picture holds one pixel
+ * per value anyway unless --size shrinks it. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* What a .npy input holds. */
+typedef enum npy_kind { NPY_MAGNITUDE, NPY_POWER, NPY_DB } npy_kind;
+
+typedef struct render_opts {
+    sono_freq_axis scale;
+    double fmin, fmax;
+    int fmin_given, fmax_given;
+    double bins_per_octave;
+    double top_db;
+    int top_db_given;
+    sono_colormap cmap;
+    uint32_t width, height;
+    int size_given;
+    int axes, lossless, phase;
+    npy_kind from;
+    int from_given;
+    size_t length;
+    int n_fft_given, n_mels_given;
+} render_opts;
+
+static void help(void)
+{
+    printf("usage: sono render IN -o OUT.png [--scale linear|log|mel] [--cmap magma]\n"
+           "                  [--top-db 80] [--size WxH] [--axes] [--lossless [--phase]]\n"
+           "                  [audio] [stft] [mel]\n\n"
+           "The spectrogram of IN (audio, or a .npy matrix written by sono) as a PNG: dB\n"
+           "relative to the maximum, floored at --top-db, low frequencies at the bottom, one\n"
+           "pixel per frame and per row unless --size is given.\n\n"
+           "  -o, --output FILE    the PNG to write (required)\n"
+           "  --scale S            linear: the |STFT| bins (default); log: log-spaced bands\n"
+           "                       (as 'sono logfreq'); mel: the mel power spectrogram\n"
+           "  --fmin HZ            lowest band: log 32.70 (C1), mel 0 (the defaults)\n"
+           "  --fmax HZ            highest band (default: sr / 2)\n"
+           "  --bins-per-octave N  log scale: bands per octave (default: 24)\n"
+           "  --top-db DB          dB range below the maximum (default: 80; 120 with\n"
+           "                       --lossless)\n"
+           "  --cmap NAME          magma (default), viridis, inferno, plasma, cividis, gray,\n"
+           "                       blues, afmhot\n"
+           "  --size WxH           resize by area averaging, e.g. 224x224\n"
+           "  --axes               frame the picture with time and frequency ticks and a dB\n"
+           "                       colorbar, as librosa.display.specshow\n"
+           "  --lossless           a 16-bit grey PNG of the dB values that carries its STFT\n"
+           "                       and scale parameters (docs/image-format.md); 'sono invert'\n"
+           "                       reads it back\n"
+           "  --phase              with --lossless and --scale linear: keep the phase too, as\n"
+           "                       a 16-bit alpha channel, for an exact round trip\n"
+           "  --from KIND          a .npy input's values: magnitude (default), power or db;\n"
+           "                       a complex .npy is an STFT\n"
+           "  --length N           a .npy input's original length in samples, for --lossless\n"
+           "                       (default: from the frames)\n\n"
+           "%s  (with a .npy input --sr gives its rate; default 22050)\n\n%s\n%s",
+           cli_help_audio, cli_help_stft, cli_help_mel);
+}
+
+static int parse_hz(cli_args *a, const char *name, double *v, int *given)
+{
+    int m = cli_match(a, name, 1);
+    if (m == 0)
+        return 0;
+    if (m < 0 || cli_double(name, a->value, 0, 1e7, v))
+        return -1;
+    if (*v <= 0) {
+        cli_error(name, "must be above 0 Hz, got '%s'", a->value);
+        return -1;
+    }
+    *given = 1;
+    return 1;
+}
+
+static int parse_render_options(cli_args *a, render_opts *o)
+{
+    static const char *const scales[] = {"linear", "log", "mel"};
+    static const char *const froms[] = {"magnitude", "power", "db"};
+    int m, i;
+    if ((m = cli_match(a, "--scale", 1)) != 0) {
+        if (m < 0 || cli_choice("--scale", a->value, scales, 3, &i))
+            return -1;
+        o->scale = (sono_freq_axis)i;
+        return 1;
+    }
+    if ((m = parse_hz(a, "--fmin", &o->fmin, &o->fmin_given)) != 0 ||
+        (m = parse_hz(a, "--fmax", &o->fmax, &o->fmax_given)) != 0)
+        return m;
+    if ((m = cli_match(a, "--bins-per-octave", 1)) != 0)
+        return m < 0 || cli_double("--bins-per-octave", a->value, 1, 1200,
+                                   &o->bins_per_octave) ? -1 : 1;
+    if ((m = cli_match(a, "--top-db", 1)) != 0) {
+        if (m < 0 || cli_double("--top-db", a->value, 0, 1e4, &o->top_db))
+            return -1;
+        if (o->top_db <= 0) {
+            cli_error("--top-db", "must be above 0 dB, got '%s'", a->value);
+            return -1;
+        }
+        o->top_db_given = 1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--cmap", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        if (sono_colormap_from_name(a->value, &o->cmap) != SONO_OK) {
+            cli_error("--cmap", "must be magma, viridis, inferno, plasma, cividis, "
+                      "gray, blues or afmhot, got '%s'", a->value);
+            return -1;
+        }
+        return 1;
+    }
+    if ((m = cli_match(a, "--size", 1)) != 0) {
+        if (m < 0 || cli_image_size("--size", a->value, &o->width, &o->height))
+            return -1;
+        o->size_given = 1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--from", 1)) != 0) {
+        if (m < 0 || cli_choice("--from", a->value, froms, 3, &i))
+            return -1;
+        o->from = (npy_kind)i;
+        o->from_given = 1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--length", 1)) != 0)
+        return m < 0 || cli_size("--length", a->value, 1, (size_t)1 << 40,
+                                 &o->length) ? -1 : 1;
+    if ((m = cli_match(a, "--axes", 0)) != 0)
+        return (o->axes = 1);
+    if ((m = cli_match(a, "--lossless", 0)) != 0)
+        return (o->lossless = 1);
+    if ((m = cli_match(a, "--phase", 0)) != 0)
+        return (o->phase = 1);
+    return 0;
+}
+
+static int check_options(const render_opts *o)
+{
+    if (o->phase && !o->lossless) {
+        cli_error("--phase", "needs --lossless");
+        return -1;
+    }
+    if (o->phase && o->scale != SONO_FREQ_AXIS_LINEAR) {
+        cli_error("--phase", "needs --scale linear: a %s band mixes several bins' phases",
+                  o->scale == SONO_FREQ_AXIS_MEL ? "mel" : "log-frequency");
+        return -1;
+    }
+    if (o->lossless && (o->axes || o->size_given)) {
+        cli_error(o->axes ? "--axes" : "--size", "does not apply to --lossless, "
+                  "whose pixels are the values themselves");
+        return -1;
+    }
+    if (o->lossless && o->from == NPY_DB) {
+        cli_error("--from", "db cannot be made --lossless: give the magnitudes or powers");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- the spectrogram, from audio or from a .npy ---- */
+
+/* A filterbank for the chosen scale, or none for linear. */
+typedef struct bank {
+    sono_freq_axis scale;
+    sono_mel *mel;
+    sono_logfreq *log;
+    size_t rows;
+} bank;
+
+static void bank_free(bank *b)
+{
+    sono_mel_free(b->mel);
+    sono_logfreq_free(b->log);
+}
+
+/* Fills s->axes' scale parameters from the options and builds the bank for
+ * sample_rate; reports errors. */
+static int bank_new(bank *b, cli_common *c, const render_opts *o, sono_spec_axes *ax)
+{
+    int err = SONO_OK;
+    memset(b, 0, sizeof *b);
+    b->scale = o->scale;
+    ax->scale = o->scale;
+    ax->power = o->scale == SONO_FREQ_AXIS_MEL ? 2 : 1;
+    if (o->scale == SONO_FREQ_AXIS_LINEAR) {
+        b->rows = sono_stft_bins(&c->stft);
+        return 0;
+    }
+    if (o->scale == SONO_FREQ_AXIS_MEL) {
+        if (o->fmin_given)
+            c->mel.fmin = o->fmin;
+        if (o->fmax_given)
+            c->mel.fmax = o->fmax;
+        if (cli_check_mel(c, ax->sample_rate) < 0)
+            return -1;
+        ax->mel = c->mel;
+        b->mel = sono_mel_new(&c->mel, ax->sample_rate, c->stft.n_fft, &err);
+        if (b->mel)
+            b->rows = sono_mel_bands(b->mel);
+    } else {
+        sono_logfreq_params_default(&ax->logfreq);
+        if (o->fmin_given)
+            ax->logfreq.fmin = o->fmin;
+        if (o->fmax_given)
+            ax->logfreq.fmax = o->fmax;
+        ax->logfreq.bins_per_octave = o->bins_per_octave;
+        double fmax = ax->logfreq.fmax > 0 ? ax->logfreq.fmax : ax->sample_rate / 2;
+        if (ax->logfreq.fmin >= fmax || fmax > ax->sample_rate / 2) {
+            cli_error(ax->logfreq.fmin >= fmax ? "--fmin" : "--fmax",
+                      "the log scale needs fmin < fmax <= sr / 2 = %g Hz; got fmin %g, fmax %g",
+                      ax->sample_rate / 2, ax->logfreq.fmin, fmax);
+            return -1;
+        }
+        b->log = sono_logfreq_new(&ax->logfreq, ax->sample_rate, c->stft.n_fft, &err);
+        if (b->log)
+            b->rows = sono_logfreq_bands(b->log);
+    }
+    if (err != SONO_OK) {
+        cli_error(o->scale == SONO_FREQ_AXIS_MEL ? "--n-mels" : "--bins-per-octave",
+                  "cannot build the filterbank: %s", sono_strerror(err));
+        return -1;
+    }
+    return 0;
+}
+
+/* The growing frames x rows matrix a stream of STFT frames fills. */
+typedef struct collector {
+    const render_opts *o;
+    const cli_common *c;
+    bank *bank;
+    size_t bins, rows, frames, capacity;
+    float *spectrum;
+    float *values, *phase;
+} collector;
+
+static int grow(collector *k)
+{
+    size_t cap = k->capacity ? 2 * k->capacity : 256;
+    if (cap > SONO_IMAGE_MAX_SIDE + 1)
+        cap = SONO_IMAGE_MAX_SIDE + 1;
+    float *v = realloc(k->values, cap * k->rows * sizeof *v);
+    if (!v)
+        return -1;
+    k->values = v;
+    if (k->o->phase) {
+        float *p = realloc(k->phase, cap * k->rows * sizeof *p);
+        if (!p)
+            return -1;
+        k->phase = p;
+    }
+    k->capacity = cap;
+    return 0;
+}
+
+static int on_frame(void *ctx, const sono_complex *frame)
+{
+    collector *k = ctx;
+    if (k->frames > SONO_IMAGE_MAX_SIDE) {
+        cli_error(k->c->input, "more than %u frames, the most one picture holds; "
+                  "choose a part with --offset and --duration or a larger --hop",
+                  SONO_IMAGE_MAX_SIDE);
+        return -1;
+    }
+    if (k->frames == k->capacity && grow(k)) {
+        cli_error(k->c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
+        return -1;
+    }
+    float *row = k->values + k->frames * k->rows;
+    if (k->bank->scale == SONO_FREQ_AXIS_MEL) {
+        sono_power(frame, k->spectrum, k->bins);
+        sono_mel_apply(k->bank->mel, k->spectrum, row);
+    } else if (k->bank->scale == SONO_FREQ_AXIS_LOG) {
+        sono_magnitude(frame, k->spectrum, k->bins);
+        sono_logfreq_apply(k->bank->log, k->spectrum, row);
+    } else {
+        sono_magnitude(frame, row, k->bins);
+    }
+    if (k->phase)
+        sono_phase(frame, k->phase + k->frames * k->rows, k->bins);
+    k->frames++;
+    return 0;
+}
+
+static int spec_from_audio(cli_common *c, const render_opts *o, sono_spec *s)
+{
+    int status;
+    if (cli_check_stft(c))
+        return EXIT_USAGE;
+    sono_source *src = cli_open_audio(c, &status);
+    if (!src)
+        return status;
+    s->axes.sample_rate = sono_source_rate(src);
+    s->axes.stft = c->stft;
+    bank b;
+    collector k = {o, c, &b, sono_stft_bins(&c->stft), 0, 0, 0, NULL, NULL, NULL};
+    status = EXIT_USAGE;
+    if (bank_new(&b, c, o, &s->axes))
+        goto done;
+    status = EXIT_FAIL;
+    k.rows = b.rows;
+    k.spectrum = malloc(k.bins * sizeof *k.spectrum);
+    if (!k.spectrum) {
+        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
+        goto done;
+    }
+    size_t samples = 0;
+    if (cli_run_stft_counted(c, src, on_frame, &k, &samples))
+        goto done;
+    s->axes.length = samples;
+    s->rows = k.rows;
+    s->frames = k.frames;
+    s->values = k.values;
+    s->phase = k.phase;
+    k.values = k.phase = NULL;
+    status = 0;
+done:
+    bank_free(&b);
+    free(k.spectrum);
+    free(k.values);
+    free(k.phase);
+    sono_source_close(src);
+    return status;
+}
+
+static int is_npy(const char *path)
+{
+    size_t n = strlen(path);
+    return n >= 4 && strcmp(path + n - 4, ".npy") == 0;
+}
+
+/* Checks a .npy's rows against the scale and fills the axes from the
+ * options; reports errors. */
+static int npy_axes(cli_common *c, const render_opts *o, size_t rows, sono_spec_axes *ax)
+{
+    ax->sample_rate = c->audio.sample_rate > 0 ? c->audio.sample_rate : 22050.0;
+    if (o->scale == SONO_FREQ_AXIS_LINEAR && !o->n_fft_given) {
+        if (rows < 2) {
+            cli_error(c->input, "has %zu row; a linear spectrogram has n_fft/2 + 1 rows", rows);
+            return -1;
+        }
+        c->stft.n_fft = 2 * (rows - 1);
+    }
+    if (o->scale == SONO_FREQ_AXIS_MEL && !o->n_mels_given)
+        c->mel.n_mels = rows;
+    if (cli_check_stft(c))
+        return -1;
+    ax->stft = c->stft;
+    bank b;
+    if (bank_new(&b, c, o, ax))
+        return -1;
+    size_t want = b.rows;
+    bank_free(&b);
+    if (want != rows) {
+        cli_error(c->input, "has %zu rows, but the %s scale with these options has %zu",
+                  rows, o->scale == SONO_FREQ_AXIS_LINEAR ? "linear"
+                        : o->scale == SONO_FREQ_AXIS_MEL ? "mel" : "log", want);
+        return -1;
+    }
+    ax->power = o->from == NPY_POWER ? 2 : 1;
+    return 0;
+}
+
+static int spec_from_npy(cli_common *c, const render_opts *o, sono_spec *s)
+{
+    sono_npy_array in;
+    int err = sono_npy_load(c->input, &in);
+    if (err != SONO_OK) {
+        if (err == SONO_ERR_FORMAT)
+            cli_error(c->input, "not a float or complex .npy matrix");
+        else
+            cli_file_error(c->input, err);
+        return EXIT_FAIL;
+    }
+    int r = EXIT_FAIL;
+    size_t rows = in.ndim == 2 ? in.shape[0] : 0, frames = in.ndim == 2 ? in.shape[1] : 0;
+    int complex_in = in.dtype == SONO_DTYPE_C64;
+    if (rows == 0 || frames == 0) {
+        cli_error(c->input, "must be a non-empty 2-D matrix (rows x frames)");
+        goto done;
+    }
+    if (frames > SONO_IMAGE_MAX_SIDE || rows > SONO_IMAGE_MAX_SIDE) {
+        cli_error(c->input, "%zu x %zu is more than the %u rows or frames one picture holds",
+                  rows, frames, SONO_IMAGE_MAX_SIDE);
+        goto done;
+    }
+    if (o->phase && !complex_in) {
+        cli_error("--phase", "needs a complex STFT input ('sono stft' without --magnitude)");
+        r = EXIT_USAGE;
+        goto done;
+    }
+    if (complex_in && (o->from != NPY_MAGNITUDE || o->scale != SONO_FREQ_AXIS_LINEAR)) {
+        cli_error(c->input, "is a complex STFT: it takes --scale linear and --from magnitude");
+        r = EXIT_USAGE;
+        goto done;
+    }
+    if (npy_axes(c, o, rows, &s->axes)) {
+        r = EXIT_USAGE;
+        goto done;
+    }
+    s->axes.length = o->length ? o->length : sono_istft_length(&c->stft, frames, 0);
+    s->rows = rows;
+    s->frames = frames;
+    s->values = malloc(rows * frames * sizeof *s->values);
+    s->phase = o->phase ? malloc(rows * frames * sizeof *s->phase) : NULL;
+    if (!s->values || (o->phase && !s->phase)) {
+        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
+        goto done;
+    }
+    for (size_t i = 0; i < rows; i++)
+        for (size_t t = 0; t < frames; t++) {
+            float *v = s->values + t * rows + i;
+            if (complex_in) {
+                const sono_complex *z = (const sono_complex *)in.data + i * frames + t;
+                sono_magnitude(z, v, 1);
+                if (s->phase)
+                    sono_phase(z, s->phase + t * rows + i, 1);
+            } else {
+                *v = ((const float *)in.data)[i * frames + t];
+            }
+        }
+    if (sono_check_finite(s->values, rows * frames, NULL) != SONO_OK) {
+        cli_error(c->input, "contains NaN or infinite values");
+        goto done;
+    }
+    if (o->from != NPY_DB)
+        for (size_t i = 0; i < rows * frames; i++)
+            if (s->values[i] < 0.0f) {
+                cli_error(c->input, "contains negative values (%g); give --from db for "
+                          "a matrix in dB", s->values[i]);
+                goto done;
+            }
+    r = 0;
+done:
+    sono_npy_free(&in);
+    return r;
+}
+
+/* ---- the picture ---- */
+
+static float largest(const float *v, size_t n)
+{
+    float m = v[0];
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > m)
+            m = v[i];
+    return m;
+}
+
+/* The values in dB re their maximum, floored at -top_db, in place. */
+static void to_relative_db(sono_spec *s, const render_opts *o)
+{
+    size_t n = s->rows * s->frames;
+    if (o->from == NPY_DB) {
+        float peak = largest(s->values, n);
+        for (size_t i = 0; i < n; i++)
+            s->values[i] = fmaxf(s->values[i] - peak, (float)-o->top_db);
+        return;
+    }
+    sono_db_params p;
+    sono_db_params_default(&p, s->axes.power == 1);
+    p.ref_is_max = 1;
+    p.top_db = o->top_db;
+    sono_to_db(s->values, n, &p);
+}
+
+/* Centre frequency of each row, for the axes. */
+static double *row_frequencies(const sono_spec *s)
+{
+    const sono_spec_axes *ax = &s->axes;
+    double *hz = malloc((s->rows + 2) * sizeof *hz);
+    if (!hz)
+        return NULL;
+    int err;
+    if (ax->scale == SONO_FREQ_AXIS_LINEAR) {
+        for (size_t i = 0; i < s->rows; i++)
+            hz[i] = (double)i * ax->sample_rate / (double)ax->stft.n_fft;
+    } else if (ax->scale == SONO_FREQ_AXIS_MEL) {
+        /* librosa's mel bands peak at the inner n of n + 2 edge frequencies. */
+        double fmax = ax->mel.fmax > 0 ? ax->mel.fmax : ax->sample_rate / 2;
+        sono_mel_frequencies(s->rows + 2, ax->mel.fmin, fmax, ax->mel.htk, hz);
+        memmove(hz, hz + 1, s->rows * sizeof *hz);
+    } else {
+        sono_logfreq *l = sono_logfreq_new(&ax->logfreq, ax->sample_rate, ax->stft.n_fft, &err);
+        if (!l) {
+            free(hz);
+            return NULL;
+        }
+        sono_logfreq_frequencies(l, hz);
+        sono_logfreq_free(l);
+    }
+    return hz;
+}
+
+static int add_axes(const sono_spec *s, const render_opts *o, sono_image *im)
+{
+    double *hz = row_frequencies(s);
+    if (!hz)
+        return SONO_ERR_NOMEM;
+    sono_stft_params p = s->axes.stft;
+    sono_stft_params_resolve(&p);
+    sono_axes a;
+    memset(&a, 0, sizeof a);
+    a.t0 = 0.0;
+    a.t1 = (double)s->frames * (double)p.hop_length / s->axes.sample_rate;
+    a.scale = s->axes.scale;
+    a.row_hz = hz;
+    a.rows = s->rows;
+    a.db_min = -o->top_db;
+    a.db_max = 0.0;
+    a.cmap = o->cmap;
+    sono_image framed;
+    int err = sono_draw_axes(im, &a, &framed);
+    free(hz);
+    if (err == SONO_OK) {
+        sono_image_free(im);
+        *im = framed;
+    }
+    return err;
+}
+
+static int write_picture(const cli_common *c, sono_spec *s, const render_opts *o)
+{
+    to_relative_db(s, o);
+    size_t w = s->frames, h = s->rows;
+    size_t ow = o->size_given ? o->width : w, oh = o->size_given ? o->height : h;
+    float *pic = malloc(w * h * sizeof *pic);
+    float *out = malloc(ow * oh * sizeof *out);
+    sono_image im = {0};
+    int err = SONO_ERR_NOMEM;
+    if (pic && out) {
+        /* Frame-major, row 0 the lowest frequency -> picture rows, top row
+         * the highest frequency. */
+        for (size_t t = 0; t < w; t++)
+            for (size_t r = 0; r < h; r++)
+                pic[(h - 1 - r) * w + t] = s->values[t * h + r];
+        err = sono_resize_area(pic, w, h, out, ow, oh);
+    }
+    if (err == SONO_OK)
+        err = sono_colorize(out, ow, oh, -o->top_db, 0.0, o->cmap, &im);
+    free(pic);
+    free(out);
+    if (err == SONO_OK && o->axes)
+        err = add_axes(s, o, &im);
+    if (err != SONO_OK) {
+        cli_error(c->output, "cannot draw the picture: %s", sono_strerror(err));
+        sono_image_free(&im);
+        return EXIT_FAIL;
+    }
+    err = sono_png_save(c->output, &im);
+    sono_image_free(&im);
+    if (err != SONO_OK) {
+        cli_error(c->output, "cannot write: %s", sono_strerror(err));
+        return EXIT_FAIL;
+    }
+    return 0;
+}
+
+static int write_lossless(const cli_common *c, sono_spec *s, const render_opts *o)
+{
+    float peak = largest(s->values, s->rows * s->frames);
+    s->axes.ref = peak > 0.0f ? peak : 1.0;
+    s->axes.db_max = 0.0;
+    s->axes.db_min = -o->top_db;
+    sono_image im;
+    int err = sono_spec_to_image(s, &im);
+    if (err == SONO_OK) {
+        err = sono_png_save(c->output, &im);
+        sono_image_free(&im);
+    }
+    if (err != SONO_OK) {
+        cli_error(c->output, "cannot write: %s", sono_strerror(err));
+        return EXIT_FAIL;
+    }
+    return 0;
+}
+
+int cmd_render(int argc, char **argv)
+{
+    cli_common c;
+    render_opts o;
+    cli_args a = {argc, argv, 1, NULL};
+    int m;
+    cli_common_init(&c);
+    memset(&o, 0, sizeof o);
+    o.scale = SONO_FREQ_AXIS_LINEAR;
+    o.bins_per_octave = 24;
+    o.top_db = 80;
+    o.cmap = SONO_CMAP_MAGMA;
+    o.from = NPY_MAGNITUDE;
+    while (a.i < argc) {
+        if (strcmp(argv[a.i], "-h") == 0 || strcmp(argv[a.i], "--help") == 0) {
+            help();
+            return 0;
+        }
+        if (strncmp(argv[a.i], "--n-fft", 7) == 0)
+            o.n_fft_given = 1;
+        if (strncmp(argv[a.i], "--n-mels", 8) == 0)
+            o.n_mels_given = 1;
+        if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
+            (m = cli_parse_stft(&a, &c)) || (m = parse_render_options(&a, &o)) ||
+            (m = cli_parse_mel(&a, &c))) {
+            if (m < 0)
+                return EXIT_USAGE;
+            continue;
+        }
+        if (cli_parse_positional(&a, &c) < 0)
+            return EXIT_USAGE;
+    }
+    if (o.lossless && !o.top_db_given)
+        o.top_db = 120;
+    if (check_options(&o) || cli_check_paths(&c, 1))
+        return EXIT_USAGE;
+    if (o.from_given && !is_npy(c.input)) {
+        cli_error("--from", "applies to a .npy input only");
+        return EXIT_USAGE;
+    }
+    if (cli_check_output(&c))
+        return EXIT_FAIL;
+
+    sono_spec s;
+    memset(&s, 0, sizeof s);
+    int r = is_npy(c.input) ? spec_from_npy(&c, &o, &s) : spec_from_audio(&c, &o, &s);
+    if (r == 0)
+        r = o.lossless ? write_lossless(&c, &s, &o) : write_picture(&c, &s, &o);
+    free(s.values);
+    free(s.phase);
+    return r;
+}
