@@ -1,4 +1,4 @@
-/* Writing .npy results, with errors named by the output path.
+/* Writing .npy and PNG results, with errors named by the output path.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
 #include <string.h>
@@ -48,4 +48,17 @@ sono_sample_format cli_sample_format(const char *output, size_t pcm)
     if (pcm == 24 || strstr(output, ".flac"))
         return SONO_SAMPLE_PCM24;
     return SONO_SAMPLE_FLOAT;
+}
+
+int cli_save_png(const cli_common *c, const sono_image *im)
+{
+    errno = 0;
+    int err = sono_png_save(c->output, im);
+    if (err == SONO_OK)
+        return 0;
+    if (err == SONO_ERR_IO)
+        cli_error(c->output, "cannot write: %s", strerror(errno ? errno : EIO));
+    else
+        cli_error(c->output, "%s", sono_strerror(err));
+    return EXIT_FAIL;
 }

@@ -41,6 +41,12 @@ sono_source *cli_open_audio(const cli_common *c, int *status)
 int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
                  void *ctx)
 {
+    return cli_run_stft_counted(c, src, fn, ctx, NULL);
+}
+
+int cli_run_stft_counted(const cli_common *c, sono_source *src, cli_frame_fn fn,
+                         void *ctx, size_t *samples)
+{
     int err = SONO_OK, r = 0;
     size_t bins = sono_stft_bins(&c->stft), total = 0, frames = 0;
     sono_stft *st = sono_stft_new(&c->stft, &err);
@@ -96,6 +102,8 @@ int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
         cli_error(c->input, "%s", sono_strerror(err));
         r = -1;
     }
+    if (samples)
+        *samples = total;
 done:
     sono_stft_free(st);
     free(block);
@@ -117,4 +125,53 @@ int cli_check_mel(cli_common *c, double sample_rate)
         return 1;
     }
     return 0;
+}
+
+int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
+                  void *ctx, uint64_t *count)
+{
+    int err = SONO_OK, r = 0;
+    uint64_t total = 0;
+    float *block = malloc(BLOCK * sizeof *block);
+    if (!block) {
+        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
+        return EXIT_FAIL;
+    }
+    for (;;) {
+        size_t n = sono_source_read(src, block, BLOCK, &err);
+        if (err != SONO_OK) {
+            if (err == SONO_ERR_NONFINITE)
+                cli_error(c->input, "contains NaN or infinite samples (in "
+                          "samples %llu to %llu)", (unsigned long long)total,
+                          (unsigned long long)total + BLOCK - 1);
+            else
+                cli_error(c->input, "decoding failed after %llu samples: %s",
+                          (unsigned long long)total, sono_strerror(err));
+            r = EXIT_FAIL;
+            break;
+        }
+        if (n == 0)
+            break;
+        total += n;
+        if (fn && fn(ctx, block, n)) {
+            r = EXIT_FAIL;
+            break;
+        }
+    }
+    free(block);
+    if (r == 0 && total == 0) {
+        cli_error(c->input, "no audio samples in the selected range");
+        r = EXIT_FAIL;
+    }
+    *count = total;
+    return r;
+}
+
+sono_source *cli_reopen_audio(const cli_common *c)
+{
+    int err = SONO_OK;
+    sono_source *src = sono_source_open(c->input, &c->audio, &err);
+    if (!src)
+        cli_file_error(c->input, err);
+    return src;
 }
