@@ -447,7 +447,7 @@ ENOENT="No such file or directory~does not exist~not found"
 
 # ---- audio inputs, for every analysis command ---------------------------
 
-for cmd in stft mel mfcc; do
+for cmd in stft mel mfcc logfreq; do
     o=$O/out.npy
     expect_fail "$cmd: missing input file" 1 "$I/missing.wav" "$ENOENT" \
         $cmd "$I/missing.wav" -o "$o"
@@ -545,7 +545,37 @@ expect_fail "mfcc: --n-mfcc 30 with --n-mels 20" 2 "--n-mfcc" "30|20" \
     mfcc "$I/ok.wav" -o "$o" --n-mels 20 --n-mfcc 30
 expect_fail "mfcc: --n-mfcc 0" 2 "--n-mfcc" "0" mfcc "$I/ok.wav" -o "$o" --n-mfcc 0
 expect_fail "mfcc: --lifter -1" 2 "--lifter" "-1" mfcc "$I/ok.wav" -o "$o" --lifter -1
-for cmd in stft mel mfcc; do
+for v in 0 -1 abc nan inf; do
+    expect_fail "logfreq: --fmin $v" 2 "--fmin" "$v" logfreq "$I/ok.wav" -o "$o" --fmin "$v"
+done
+for v in 0 -5 abc; do
+    expect_fail "logfreq: --fmax $v" 2 "--fmax" "$v" logfreq "$I/ok.wav" -o "$o" --fmax "$v"
+done
+expect_fail "logfreq: --fmax 11100 above sr/2 (22050-Hz clip)" 2 "--fmax" "11100|11025" \
+    logfreq "$I/ok.wav" -o "$o" --fmax 11100
+expect_fail "logfreq: --fmax 9000 above sr/2 of 16-kHz speech.ogg" 2 "--fmax" "9000|8000" \
+    logfreq "$DATA/speech.ogg" -o "$o" --fmax 9000
+expect_fail "logfreq: --fmin 9000 --fmax 8000" 2 "--fmin|--fmax" "9000|8000" \
+    logfreq "$I/ok.wav" -o "$o" --fmin 9000 --fmax 8000
+expect_fail "logfreq: --fmin 100 --fmax 100" 2 "--fmin|--fmax" "100" \
+    logfreq "$I/ok.wav" -o "$o" --fmin 100 --fmax 100
+expect_fail "logfreq: --fmin 11025 on a 22050-Hz clip" 2 "--fmin" "11025" \
+    logfreq "$I/ok.wav" -o "$o" --fmin 11025
+for v in 0 0.5 1201 -24 abc nan; do
+    expect_fail "logfreq: --bins-per-octave $v" 2 "--bins-per-octave" "$v" \
+        logfreq "$I/ok.wav" -o "$o" --bins-per-octave "$v"
+done
+expect_fail "logfreq: --fmin 1e-300 --bins-per-octave 1200 (too many bands)" 2 \
+    "--bins-per-octave" "1200|100000" \
+    logfreq "$I/ok.wav" -o "$o" --fmin 1e-300 --bins-per-octave 1200
+expect_fail "logfreq: --power 3" 2 "--power" "3" logfreq "$I/ok.wav" -o "$o" --power 3
+expect_fail "logfreq: --n-mels (a mel option)" 2 "--n-mels" "" \
+    logfreq "$I/ok.wav" -o "$o" --n-mels 40
+expect_fail "logfreq: --top-db without --db" 2 "--top-db" "" \
+    logfreq "$I/ok.wav" -o "$o" --top-db 40
+expect_fail "logfreq: --hop 3000 > n_fft 2048" 2 "--hop" "3000|2048" \
+    logfreq "$I/ok.wav" -o "$o" --hop 3000
+for cmd in stft mel mfcc logfreq; do
     expect_fail "$cmd: unknown option --frobnicate" 2 "--frobnicate" "" \
         $cmd "$I/ok.wav" -o "$o" --frobnicate
     expect_fail "$cmd: missing -o" 2 "-o|--output" "" $cmd "$I/ok.wav"
@@ -590,7 +620,7 @@ cp "$I/c.npy" "$O/c.npy"
 expect_fail "istft: -o is the input" 2 "-o|--output" "c.npy" \
     istft c.npy -o ./c.npy --sr 22050
 
-for cmd in stft mel mfcc; do
+for cmd in stft mel mfcc logfreq; do
     expect_fail "$cmd: -o in a directory that does not exist" 1 "$O/nodir/out.npy" \
         "$ENOENT" $cmd "$I/ok.wav" -o "$O/nodir/out.npy"
 done
@@ -737,6 +767,126 @@ expect_fail "info: no file" 2 "" "file" info
 expect_fail "info: two files" 2 "$I/text.wav" "$I/ok.wav" info "$I/ok.wav" "$I/text.wav"
 expect_fail "info: unknown option --frobnicate" 2 "--frobnicate" "" \
     info "$I/ok.wav" --frobnicate
+
+# ---- waveform and histogram ------------------------------------------------
+
+p=$O/out.png
+for cmd in waveform histogram; do
+    expect_fail "$cmd: missing input file" 1 "$I/missing.wav" "$ENOENT" \
+        $cmd "$I/missing.wav" -o "$p"
+    expect_fail "$cmd: input is a directory" 1 "$I/adir" "" $cmd "$I/adir" -o "$p"
+    expect_fail "$cmd: text file named .wav" 1 "$I/text.wav" "" $cmd "$I/text.wav" -o "$p"
+    expect_fail "$cmd: WAV declaring 0 Hz" 1 "$I/sr0.wav" "" $cmd "$I/sr0.wav" -o "$p"
+    expect_fail "$cmd: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" \
+        $cmd "$I/nan.wav" -o "$p"
+    expect_fail "$cmd: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
+        $cmd "$I/zero.wav" -o "$p"
+    expect_fail "$cmd: --offset past the end" 1 "$DATA/cat.wav" "no audio samples" \
+        $cmd "$DATA/cat.wav" -o "$p" --offset 1000
+    expect_fail "$cmd: --channel 5 on a stereo WAV" 2 "--channel" "5" \
+        $cmd "$I/stereo.wav" -o "$p" --channel 5
+    expect_fail "$cmd: unknown option --frobnicate" 2 "--frobnicate" "" \
+        $cmd "$I/ok.wav" -o "$p" --frobnicate
+    expect_fail "$cmd: missing -o" 2 "-o|--output" "" $cmd "$I/ok.wav"
+    expect_fail "$cmd: no input at all" 2 "" "input" $cmd -o "$p"
+    expect_fail "$cmd: -o in a directory that does not exist" 1 "$O/nodir/out.png" \
+        "$ENOENT" $cmd "$I/ok.wav" -o "$O/nodir/out.png"
+    cp "$I/ok.wav" "$O/x.wav"
+    expect_fail "$cmd: -o is the input" 2 "-o|--output" "x.wav" $cmd x.wav -o ./x.wav
+done
+# An input without read permission.  root reads it anyway: skip honestly.
+cp "$I/ok.wav" "$I/noread.wav"
+chmod 000 "$I/noread.wav"
+if (: <"$I/noread.wav") 2>/dev/null; then
+    skip "waveform, histogram: unreadable input" "a mode-000 file is readable for this user (root?)"
+else
+    for cmd in waveform histogram; do
+        expect_fail "$cmd: unreadable input (mode 000)" 1 "$I/noread.wav" "Permission denied" \
+            $cmd "$I/noread.wav" -o "$p"
+    done
+fi
+for v in 0x10 10x0 70000x10 abc 100000x100000 20000x20000 10x x10 -5x10 10x10x10 10X10 \
+    " 10x10" 1.5x10 ""; do
+    expect_fail "waveform: --size '$v'" 2 "--size" "'$v'" \
+        waveform "$I/ok.wav" -o "$p" --size "$v"
+done
+expect_fail "waveform: --size without a value (last argument)" 2 "--size" "" \
+    waveform "$I/ok.wav" -o "$p" --size
+for opt in --frames --bins; do
+    for v in 0 -1 70000 abc 1.5; do
+        expect_fail "histogram: $opt $v" 2 "$opt" "$v" histogram "$I/ok.wav" -o "$p" $opt "$v"
+    done
+done
+expect_fail "histogram: --frames 65535 --bins 65535 (more than 2^28 pixels)" 2 "--bins" \
+    "65535|268435456" histogram "$I/ok.wav" -o "$p" --frames 65535 --bins 65535
+expect_fail "histogram: --frames 1000 on 300 samples" 2 "--frames" "1000|300" \
+    histogram "$I/short300.wav" -o "$p"
+expect_fail "histogram: --frames 301 on 300 samples" 2 "--frames" "301|300" \
+    histogram "$I/short300.wav" -o "$p" --frames 301
+expect_fail "histogram: --frames 2000 --duration 0.01 of cat.wav (441 samples)" 2 \
+    "--frames" "2000|441" histogram "$DATA/cat.wav" -o "$p" --duration 0.01 --frames 2000
+
+# ---- render ------------------------------------------------------------------
+
+p=$O/out.png
+expect_fail "render: missing input file" 1 "$I/missing.wav" "$ENOENT" render "$I/missing.wav" -o "$p"
+expect_fail "render: text file named .wav" 1 "$I/text.wav" "" render "$I/text.wav" -o "$p"
+expect_fail "render: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" render "$I/nan.wav" -o "$p"
+expect_fail "render: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
+    render "$I/zero.wav" -o "$p"
+expect_fail "render: --scale cqt" 2 "--scale" "cqt" render "$I/ok.wav" -o "$p" --scale cqt
+expect_fail "render: --cmap jet" 2 "--cmap" "jet" render "$I/ok.wav" -o "$p" --cmap jet
+for v in 0x10 70000x10 abc 20000x20000; do
+    expect_fail "render: --size '$v'" 2 "--size" "'$v'" render "$I/ok.wav" -o "$p" --size "$v"
+done
+for v in 0 -5 nan abc; do
+    expect_fail "render: --top-db $v" 2 "--top-db" "$v" render "$I/ok.wav" -o "$p" --top-db "$v"
+done
+expect_fail "render: --bins-per-octave 0" 2 "--bins-per-octave" "0" \
+    render "$I/ok.wav" -o "$p" --scale log --bins-per-octave 0
+expect_fail "render: log --fmin 9000 --fmax 8000" 2 "--fmin" "9000" \
+    render "$I/ok.wav" -o "$p" --scale log --fmin 9000 --fmax 8000
+expect_fail "render: log --fmax 20000 above sr/2" 2 "--fmax" "20000" \
+    render "$I/ok.wav" -o "$p" --scale log --fmax 20000
+expect_fail "render: mel --fmin 9000 --fmax 8000" 2 "--fmin" "9000" \
+    render "$I/ok.wav" -o "$p" --scale mel --fmin 9000 --fmax 8000
+expect_fail "render: --fmin -1" 2 "--fmin" "-1" render "$I/ok.wav" -o "$p" --fmin -1
+expect_fail "render: --phase without --lossless" 2 "--phase" "lossless" \
+    render "$I/ok.wav" -o "$p" --phase
+expect_fail "render: --phase with the mel scale" 2 "--phase" "mel" \
+    render "$I/ok.wav" -o "$p" --lossless --phase --scale mel
+expect_fail "render: --lossless with --axes" 2 "--axes" "lossless" \
+    render "$I/ok.wav" -o "$p" --lossless --axes
+expect_fail "render: --lossless with --size" 2 "--size" "lossless" \
+    render "$I/ok.wav" -o "$p" --lossless --size 10x10
+expect_fail "render: --from on an audio input" 2 "--from" "npy" \
+    render "$I/ok.wav" -o "$p" --from db
+expect_fail "render: --from foo" 2 "--from" "foo" render "$I/f32.npy" -o "$p" --from foo
+expect_fail "render: --lossless --from db" 2 "--from" "db" \
+    render "$I/f32.npy" -o "$p" --lossless --from db
+expect_fail "render: .npy with a NaN" 1 "$I/fnan.npy" "NaN" render "$I/fnan.npy" -o "$p"
+expect_fail "render: .npy with a negative magnitude" 1 "$I/fneg.npy" "-1" \
+    render "$I/fneg.npy" -o "$p"
+expect_fail "render: .npy rows do not fit --n-mels" 2 "$I/f32.npy" "257" \
+    render "$I/f32.npy" -o "$p" --scale mel --n-mels 64
+expect_fail "render: --phase on a real .npy" 2 "--phase" "complex" \
+    render "$I/f32.npy" -o "$p" --lossless --phase
+expect_fail "render: 1-D .npy" 1 "$I/f1d.npy" "2-D" render "$I/f1d.npy" -o "$p"
+expect_fail "render: .npy with a wrong magic" 1 "$I/badmagic.npy" "" \
+    render "$I/badmagic.npy" -o "$p"
+expect_fail "render: more frames than one picture holds" 1 "$DATA/trumpet.ogg" "65535" \
+    render "$DATA/trumpet.ogg" -o "$p" --n-fft 256 --hop 2
+expect_fail "render: unknown option --frobnicate" 2 "--frobnicate" "" \
+    render "$I/ok.wav" -o "$p" --frobnicate
+expect_fail "render: missing -o" 2 "-o|--output" "" render "$I/ok.wav"
+cp "$I/ok.wav" "$O/x.wav"
+expect_fail "render: -o is the input" 2 "-o|--output" "x.wav" render x.wav -o ./x.wav
+"$SONO" render "$I/ok.wav" -o "$I/lossless.png" --lossless >/dev/null 2>&1 ||
+    die "cannot render $I/lossless.png"
+expect_fail "invert: a lossless image with --n-fft" 2 "--n-fft" "own" \
+    invert "$I/lossless.png" -o "$O/out.wav" --n-fft 1024
+expect_fail "invert: a lossless image with --sr" 2 "--sr" "own" \
+    invert "$I/lossless.png" -o "$O/out.wav" --sr 8000
 
 # ---- warnings ------------------------------------------------------------------
 
