@@ -3,9 +3,11 @@
  * warnings (a truncated file padded with grey, a corrupt marker skipped)
  * are treated as errors too, so that a damaged picture is refused rather
  * than silently turned into sound.  SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jpeglib.h>
 #include <jerror.h>
@@ -41,8 +43,24 @@ static void on_message(j_common_ptr cinfo, int level)
  * file lying about its content hits it. */
 #define JPEG_MEMORY_LIMIT ((long)3 << 30)
 
+/* SONO_ERR_FORMAT when a Huffman-coded JPEG (a regular file of file_size
+ * bytes) is too small for the picture its header declares, so that a few
+ * bytes cannot make sono allocate hundreds of megabytes: the first scan of
+ * a component codes each of its 8x8 blocks in at least one bit, and a block
+ * covers at most 32x32 pixels (sampling factors 1 of 4).  Arithmetic coding
+ * has no such bound. */
+static int check_plausible(const struct jpeg_decompress_struct *cinfo,
+                           uint64_t file_size)
+{
+    uint64_t pixels = (uint64_t)cinfo->image_width * cinfo->image_height;
+    return !cinfo->arith_code && pixels / 8192 > file_size ? SONO_ERR_FORMAT
+                                                           : SONO_OK;
+}
+
 int sono__jpeg_read(FILE *fp, sono_image *im)
 {
+    struct stat st;
+    int regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
     struct jpeg_decompress_struct cinfo;
     guarded_error err;
     memset(&cinfo, 0, sizeof cinfo);
@@ -63,6 +81,8 @@ int sono__jpeg_read(FILE *fp, sono_image *im)
     jpeg_stdio_src(&cinfo, fp);
     jpeg_read_header(&cinfo, TRUE);
     int status = sono__image_check_size(cinfo.image_width, cinfo.image_height);
+    if (status == SONO_OK && regular)
+        status = check_plausible(&cinfo, (uint64_t)st.st_size);
     int channels;
     switch (cinfo.jpeg_color_space) {
     case JCS_GRAYSCALE:

@@ -2,7 +2,9 @@
  * before anything is allocated and every allocation routed through sono's
  * allocator (so that failing-allocation tests reach libspng too).
  * SPDX-License-Identifier: GPL-3.0-or-later */
+#define _POSIX_C_SOURCE 200809L
 #include <string.h>
+#include <sys/stat.h>
 
 #include <spng.h>
 
@@ -28,12 +30,16 @@ static int status_of(int spng_error)
     case SPNG_OK:
         return SONO_OK;
     case SPNG_EMEM:
+    case SPNG_EZLIB_INIT: /* zlib's initialisation fails only for memory */
         return SONO_ERR_NOMEM;
     case SPNG_EUSER_WIDTH:
     case SPNG_EUSER_HEIGHT:
-    case SPNG_ECHUNK_LIMITS:
     case SPNG_EOVERFLOW:
         return SONO_ERR_TOO_LARGE;
+    case SPNG_ECHUNK_LIMITS:
+        /* A chunk, or text inflating, past the chunk limits below: an
+         * unsupported file, not a picture beyond sono's size limits. */
+        return SONO_ERR_FORMAT;
     case SPNG_IO_ERROR:
         return SONO_ERR_IO;
     default:
@@ -95,8 +101,25 @@ static int read_text(spng_ctx *ctx, sono_image *im)
     return status;
 }
 
+/* SONO_ERR_FORMAT when the file (a regular file of file_size bytes) is too
+ * small to hold the picture its header declares, so that a few bytes cannot
+ * make sono allocate gigabytes.  Deflate expands a byte into at most 1032
+ * (a 258-byte match in 2 bits), and the scanlines, a filter byte and
+ * ceil(width * bits / 8) bytes each, are at least that many bytes interlaced
+ * or not. */
+static int check_plausible(const struct spng_ihdr *h, uint64_t file_size)
+{
+    static const unsigned samples[7] = {1, 0, 3, 1, 2, 0, 4};
+    unsigned bits = h->color_type < 7 ? samples[h->color_type] * h->bit_depth : 0;
+    uint64_t scanlines =
+        (uint64_t)h->height * (1 + ((uint64_t)h->width * bits + 7) / 8);
+    return scanlines / 1032 > file_size ? SONO_ERR_FORMAT : SONO_OK;
+}
+
 int sono__png_read(FILE *fp, sono_image *im)
 {
+    struct stat st;
+    int regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
     spng_ctx *ctx = new_context(0);
     if (!ctx)
         return SONO_ERR_NOMEM;
@@ -115,14 +138,19 @@ int sono__png_read(FILE *fp, sono_image *im)
         status = sono__image_check_size(h.width, h.height);
     if (status == SONO_OK)
         status = choose_format(&h, &fmt, &channels, &depth);
+    if (status == SONO_OK && regular)
+        status = check_plausible(&h, (uint64_t)st.st_size);
     if (status == SONO_OK)
         status = status_of(spng_decoded_image_size(ctx, fmt, &len));
     if (status == SONO_OK)
         status = sono_image_alloc(im, h.width, h.height, channels, depth);
     if (status == SONO_OK && len != sono__image_bytes(im))
         status = SONO_ERR_FORMAT; /* a layout sono did not expect */
+    /* Palette images become RGBA: their tRNS alphas must be applied, which
+     * libspng does only when asked. */
     if (status == SONO_OK)
-        status = status_of(spng_decode_image(ctx, im->pixels, len, fmt, 0));
+        status = status_of(spng_decode_image(ctx, im->pixels, len, fmt,
+                                             fmt == SPNG_FMT_RGBA8 ? SPNG_DECODE_TRNS : 0));
     /* Chunks after the image data (text may come last). */
     if (status == SONO_OK)
         status = status_of(spng_decode_chunks(ctx));
@@ -142,18 +170,24 @@ static int set_text(spng_ctx *ctx, const sono_image *im)
     struct spng_text *t = sono__calloc(im->n_text, sizeof *t);
     if (!t)
         return SONO_ERR_NOMEM;
+    /* libspng refuses to write an empty tEXt value (PNG allows it): such
+     * entries are left out rather than failing the whole file. */
+    uint32_t n = 0;
     for (size_t i = 0; i < im->n_text; i++) {
         size_t klen = strlen(im->text[i].key);
         if (klen < 1 || klen > 79) {
             sono__free(t);
             return SONO_ERR_INVALID;
         }
-        memcpy(t[i].keyword, im->text[i].key, klen + 1);
-        t[i].type = SPNG_TEXT;
-        t[i].length = strlen(im->text[i].value);
-        t[i].text = im->text[i].value;
+        if (im->text[i].value[0] == '\0')
+            continue;
+        memcpy(t[n].keyword, im->text[i].key, klen + 1);
+        t[n].type = SPNG_TEXT;
+        t[n].length = strlen(im->text[i].value);
+        t[n].text = im->text[i].value;
+        n++;
     }
-    int e = spng_set_text(ctx, t, (uint32_t)im->n_text);
+    int e = n == 0 ? SPNG_OK : spng_set_text(ctx, t, n);
     sono__free(t);
     return e == SPNG_OK ? SONO_OK : e == SPNG_EMEM ? SONO_ERR_NOMEM
                                                   : SONO_ERR_INVALID;
@@ -192,8 +226,9 @@ int sono_png_save(const char *path, const sono_image *im)
     if (status == SONO_OK) {
         int e = spng_encode_image(ctx, im->pixels, sono__image_bytes(im),
                                   SPNG_FMT_PNG, SPNG_ENCODE_FINALIZE);
-        status = e == SPNG_OK ? SONO_OK : e == SPNG_EMEM ? SONO_ERR_NOMEM
-                                                         : SONO_ERR_IO;
+        status = e == SPNG_OK ? SONO_OK
+                 : e == SPNG_EMEM || e == SPNG_EZLIB_INIT ? SONO_ERR_NOMEM
+                                                          : SONO_ERR_IO;
     }
     spng_ctx_free(ctx);
     if (status == SONO_OK)
