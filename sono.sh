@@ -11,9 +11,11 @@ cd "$(dirname "$0")"
 BUILD=${SONO_BUILD_DIR:-build}
 
 # Debian packages: the compiler and build tools, the three libraries, and
-# numpy/scipy/soundfile for the tests' independent reference model.
+# for the tests numpy/scipy/soundfile (the independent reference model),
+# matplotlib (whose colormaps the colormap tests compare with) and PIL (which
+# reads the PNGs of the picture tests).
 BUILD_PACKAGES="gcc libc6-dev make cmake pkg-config libfftw3-dev libsndfile1-dev libsoxr-dev libspng-dev libjpeg-dev"
-TEST_PACKAGES="python3 python3-numpy python3-scipy python3-soundfile"
+TEST_PACKAGES="python3 python3-numpy python3-scipy python3-soundfile python3-matplotlib python3-pil"
 
 need() {
     missing=""
@@ -59,6 +61,13 @@ demo)
     "$BUILD/sono" stft "$clip" -o "$out/trumpet.magnitude.npy" --magnitude
     "$BUILD/sono" invert "$out/trumpet.magnitude.npy" -o "$out/trumpet.from-magnitude.wav" \
         --sr "$rate" --length "$length" --report
+    "$BUILD/sono" render "$clip" -o "$out/trumpet.png" --scale log --size 800x300 --axes
+    "$BUILD/sono" render "$clip" -o "$out/trumpet.mel224.png" --scale mel --size 224x224
+    "$BUILD/sono" render "$clip" -o "$out/trumpet.lossless.png" --lossless --phase
+    "$BUILD/sono" invert "$out/trumpet.lossless.png" -o "$out/trumpet.from-png.wav"
+    "$BUILD/sono" waveform "$clip" -o "$out/trumpet.waveform.png"
+    "$BUILD/sono" image2sound tests/data/chelsea.jpg -o "$out/chelsea.wav"
+    "$BUILD/sono" render "$out/chelsea.wav" -o "$out/chelsea.heard.png" --cmap gray --size 450x300
     echo
     echo "wrote $out/trumpet.stft.npy    complex STFT of $clip (1025 bins x frames, complex64)"
     "$BUILD/sono" info "$out/trumpet.stft.npy" | sed 's/^/    /'
@@ -68,6 +77,13 @@ demo)
     "$BUILD/sono" info "$out/trumpet.rebuilt.wav" | sed 's/^/    /'
     echo "wrote $out/trumpet.from-magnitude.wav the clip rebuilt from |STFT| alone by 'sono invert'"
     echo "    (phase reconstructed: PGHI, then 32 iterations of accelerated Griffin-Lim)"
+    echo "wrote $out/trumpet.png         log-frequency spectrogram with axes and a colorbar"
+    echo "wrote $out/trumpet.mel224.png  224x224 mel spectrogram, as an image classifier takes it"
+    echo "wrote $out/trumpet.lossless.png 16-bit self-describing spectrogram with phase, and"
+    echo "      $out/trumpet.from-png.wav the clip rebuilt from that PNG alone by 'sono invert'"
+    echo "wrote $out/trumpet.waveform.png the min/max waveform"
+    echo "wrote $out/chelsea.wav          tests/data/chelsea.jpg turned into sound, and"
+    echo "      $out/chelsea.heard.png    that sound's spectrogram: the photograph again"
     ;;
 test)
     need $BUILD_PACKAGES $TEST_PACKAGES

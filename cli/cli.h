@@ -9,6 +9,7 @@
 #define SONO_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sono.h"
 
@@ -57,6 +58,10 @@ int cli_double(const char *opt, const char *v, double min, double max,
  * reports "OPTION: must be a, b or c, got 'V'" and returns -1. */
 int cli_choice(const char *opt, const char *v, const char *const *names,
                int count, int *index);
+/* "WIDTHxHEIGHT", each side 1 to SONO_IMAGE_MAX_SIDE and at most
+ * SONO_IMAGE_MAX_PIXELS in all; otherwise reports "OPTION: must be
+ * WIDTHxHEIGHT ..., got 'V'" and returns -1. */
+int cli_image_size(const char *opt, const char *v, uint32_t *w, uint32_t *h);
 
 typedef struct cli_common {
     const char *input;
@@ -121,11 +126,34 @@ sono_source *cli_open_audio(const cli_common *c, int *status);
  * reports errors (with the input's name) and returns 0 on success. */
 int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
                  void *ctx);
+/* The same, also storing the number of samples the STFT read. */
+int cli_run_stft_counted(const cli_common *c, sono_source *src, cli_frame_fn fn,
+                         void *ctx, size_t *samples);
 /* Checks the mel options against the sample rate: -1 after an error, 1
  * after warning that fmax is above the Nyquist frequency, else 0. */
 int cli_check_mel(cli_common *c, double sample_rate);
 
+/* ---- whole-signal passes (pipeline.c) ---- */
+
+/* Called with every block of samples a pass reads; non-zero stops the pass
+ * (after the callback has reported why). */
+typedef int (*cli_block_fn)(void *ctx, const float *x, size_t n);
+/* Reads src to its end, handing every block to fn (when not NULL), and
+ * stores the number of samples in *count.  Reports decoding errors and an
+ * empty selection with the input's name; 0 or EXIT_FAIL. */
+int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
+                  void *ctx, uint64_t *count);
+/* Opens the input again for another pass (the checks and warnings of
+ * cli_open_audio were made on the first opening); NULL after reporting. */
+sono_source *cli_reopen_audio(const cli_common *c);
 /* ---- outputs (output.c) ---- */
+
+/* Saves a PNG, reporting errors against the output path; 0 or EXIT_FAIL. */
+int cli_save_png(const cli_common *c, const sono_image *im);
+/* Writes n mono samples to path (WAV or FLAC by its name, the sample format
+ * of cli_sample_format), warning about clipped samples; 0 or EXIT_FAIL. */
+int cli_write_audio(const char *path, size_t pcm, double sample_rate, const float *y,
+                    size_t n);
 
 /* Finishes an npy writer, reporting errors against the output path. */
 int cli_finish_npy(const cli_common *c, sono_npy_writer *w, sono_column_map map,
@@ -145,12 +173,40 @@ sono_sample_format cli_sample_format(const char *output, size_t pcm);
 int cli_mel_stream(cli_common *c, sono_source *src, int power,
                    sono_npy_writer *w, double *peak);
 
+/* --method, --init, --iters, --momentum, --seed, --threads: phase
+ * reconstruction, shared by invert and image2sound. */
+typedef struct cli_phase {
+    sono_phase_params params;
+    int init_given, iters_given, momentum_given;
+} cli_phase;
+void cli_phase_init(cli_phase *p);
+int cli_parse_phase(cli_args *a, cli_phase *p);
+/* Checks the options against the method and takes --threads from
+ * SONO_THREADS when it was not given; reports and returns -1. */
+int cli_check_phase(cli_phase *p);
+/* Counts the iterations on stderr when it is a terminal. */
+void cli_phase_progress(cli_phase *p);
+extern const char cli_help_phase[];
+
+/* ---- image inputs (image_input.c) ---- */
+
+/* 1 if the file is named .png, .jpg or .jpeg, or starts with a PNG or JPEG
+ * signature. */
+int cli_is_image(const char *path);
+/* Reports a failure of sono_image_load on path in one line. */
+void cli_image_error(const char *path, int status);
+
 /* ---- subcommands ---- */
 int cmd_info(int argc, char **argv);
 int cmd_stft(int argc, char **argv);
 int cmd_istft(int argc, char **argv);
 int cmd_mel(int argc, char **argv);
+int cmd_logfreq(int argc, char **argv);
 int cmd_mfcc(int argc, char **argv);
 int cmd_invert(int argc, char **argv);
+int cmd_render(int argc, char **argv);
+int cmd_waveform(int argc, char **argv);
+int cmd_histogram(int argc, char **argv);
+int cmd_image2sound(int argc, char **argv);
 
 #endif

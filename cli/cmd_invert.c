@@ -5,15 +5,18 @@
  * MFCC -> mel power (inverse DCT), mel -> magnitude (non-negative least
  * squares), then the phase; each step as librosa.feature.inverse does. */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 
-typedef enum from_kind { FROM_AUTO, FROM_MAGNITUDE, FROM_MEL, FROM_MFCC } from_kind;
+typedef enum from_kind {
+    FROM_AUTO, FROM_MAGNITUDE, FROM_MEL, FROM_MFCC, FROM_IMAGE,
+    FROM_LOG  /* a log-frequency image's rows; not an option value */
+} from_kind;
 /* How far to go: a .npy of the mel power spectrogram or of the magnitude,
  * or sound. */
 typedef enum to_kind { TO_AUTO, TO_MEL, TO_MAGNITUDE, TO_AUDIO } to_kind;
@@ -21,28 +24,30 @@ typedef enum to_kind { TO_AUTO, TO_MEL, TO_MAGNITUDE, TO_AUDIO } to_kind;
 typedef struct invert_opts {
     from_kind from;
     to_kind to;
-    sono_phase_params phase;
-    int init_given, iters_given, momentum_given;
+    cli_phase phase;    /* --method, --init, --iters, ... (options.c) */
     size_t length, pcm;
     double power;       /* exponent of the mel spectrogram's magnitude */
     double lifter;      /* MFCC liftering to undo */
     int report;
     int n_fft_given, n_mels_given;
+    const char *layout_option;  /* an STFT, mel or --sr option, if one was given */
 } invert_opts;
 
 static void help(void)
 {
-    printf("usage: sono invert IN.npy -o OUT.wav [--from magnitude|mel|mfcc]\n"
+    printf("usage: sono invert IN -o OUT.wav [--from magnitude|mel|mfcc|image]\n"
            "                  [--method pghi+fgla|pghi|fgla|gla] [--iters 32] [--momentum 0.99]\n"
            "                  [--init zeros|random|pghi] [--seed N] [--sr RATE] [stft] [mel] [--report]\n\n"
            "Sound from a matrix without phase: an STFT magnitude (bins x frames, as\n"
            "'sono stft --magnitude'; a complex STFT is taken by its magnitude), a mel\n"
-           "power spectrogram ('sono mel') or MFCCs ('sono mfcc').  The STFT and mel\n"
-           "options must be those that made IN.\n\n"
+           "power spectrogram ('sono mel') or MFCCs ('sono mfcc'), whose STFT and mel\n"
+           "options must be given as they were made; or a lossless spectrogram PNG ('sono\n"
+           "render --lossless'), which carries them itself and, made with --phase, is\n"
+           "turned back exactly, without phase reconstruction.\n\n"
            "  -o, --output FILE    the audio file to write, WAV or FLAC by the name (required)\n"
            "  --from KIND          what IN holds (default: magnitude when it has n_fft/2 + 1\n"
            "                       rows, mel when it has --n-mels rows, mfcc when it has\n"
-           "                       negative values)\n"
+           "                       negative values; image for a PNG)\n"
            "  --to KIND            stop early and write a .npy: mel (MFCC input) or magnitude\n"
            "                       (default: magnitude when OUT ends in .npy, else audio)\n"
            "  --method M           pghi+fgla: PGHI's phase refined by accelerated fast\n"
@@ -64,16 +69,15 @@ static void help(void)
            cli_help_stft, cli_help_mel);
 }
 
-static int parse_method_options(cli_args *a, invert_opts *o)
+static int parse_kind_options(cli_args *a, invert_opts *o)
 {
     int m;
-    size_t v;
     /* In the order of the enums, after their AUTO. */
-    static const char *const froms[] = {"magnitude", "mel", "mfcc"};
+    static const char *const froms[] = {"magnitude", "mel", "mfcc", "image"};
     static const char *const tos[] = {"mel", "magnitude", "audio"};
     int i;
     if ((m = cli_match(a, "--from", 1)) != 0) {
-        if (m < 0 || cli_choice("--from", a->value, froms, 3, &i))
+        if (m < 0 || cli_choice("--from", a->value, froms, 4, &i))
             return -1;
         o->from = (from_kind)(FROM_MAGNITUDE + i);
         return 1;
@@ -82,54 +86,6 @@ static int parse_method_options(cli_args *a, invert_opts *o)
         if (m < 0 || cli_choice("--to", a->value, tos, 3, &i))
             return -1;
         o->to = (to_kind)(TO_MEL + i);
-        return 1;
-    }
-    if ((m = cli_match(a, "--method", 1)) != 0) {
-        if (m < 0)
-            return -1;
-        if (sono_phase_method_from_name(a->value, &o->phase.method) != SONO_OK) {
-            cli_error("--method", "must be pghi+fgla, pghi, fgla or gla, got '%s'", a->value);
-            return -1;
-        }
-        return 1;
-    }
-    if ((m = cli_match(a, "--init", 1)) != 0) {
-        if (m < 0)
-            return -1;
-        if (sono_phase_init_from_name(a->value, &o->phase.init) != SONO_OK) {
-            cli_error("--init", "must be zeros, random or pghi, got '%s'", a->value);
-            return -1;
-        }
-        o->init_given = 1;
-        return 1;
-    }
-    if ((m = cli_match(a, "--iters", 1)) != 0) {
-        if (m < 0 || cli_size("--iters", a->value, 0, SONO_MAX_ITERATIONS, &v))
-            return -1;
-        o->phase.iterations = (int)v;
-        o->iters_given = 1;
-        return 1;
-    }
-    if ((m = cli_match(a, "--momentum", 1)) != 0) {
-        if (m < 0 || cli_double("--momentum", a->value, 0.0, 2.0, &o->phase.momentum))
-            return -1;
-        if (o->phase.momentum >= 2.0) {
-            cli_error("--momentum", "must be in [0, 2), got '%s'", a->value);
-            return -1;
-        }
-        o->momentum_given = 1;
-        return 1;
-    }
-    if ((m = cli_match(a, "--seed", 1)) != 0) {
-        if (m < 0 || cli_size("--seed", a->value, 0, (size_t)-1, &v))
-            return -1;
-        o->phase.seed = (uint64_t)v;
-        return 1;
-    }
-    if ((m = cli_match(a, "--threads", 1)) != 0) {
-        if (m < 0 || cli_size("--threads", a->value, 1, 64, &v))
-            return -1;
-        o->phase.threads = (int)v;
         return 1;
     }
     return 0;
@@ -160,27 +116,6 @@ static int parse_output_options(cli_args *a, invert_opts *o, cli_common *c)
         return 1;
     }
     return 0;
-}
-
-/* Threads from SONO_THREADS when --threads was not given. */
-static int threads_from_env(int *threads)
-{
-    const char *e = getenv("SONO_THREADS");
-    size_t v;
-    if (*threads > 0 || !e || !*e)
-        return 0;
-    if (cli_size("SONO_THREADS", e, 1, 64, &v))
-        return -1;
-    *threads = (int)v;
-    return 0;
-}
-
-static void progress(void *ctx, int done, int total)
-{
-    (void)ctx;
-    fprintf(stderr, "\rsono invert: iteration %d/%d", done, total);
-    if (done == total)
-        fputc('\n', stderr);
 }
 
 /* bins x frames (C order) into frames x bins; a complex matrix by its
@@ -310,11 +245,8 @@ static int check_options(cli_common *c, invert_opts *o)
         cli_error("--sr", "must be a whole number of Hz, got %g", c->audio.sample_rate);
         return -1;
     }
-    if (o->phase.method == SONO_PHASE_PGHI && (o->init_given || o->iters_given)) {
-        cli_error(o->init_given ? "--init" : "--iters",
-                  "does not apply to --method pghi, which does not iterate");
+    if (cli_check_phase(&o->phase))
         return -1;
-    }
     size_t len = strlen(c->output);
     int npy = len >= 4 && strcmp(c->output + len - 4, ".npy") == 0;
     if (o->to == TO_AUTO)
@@ -328,12 +260,160 @@ static int check_options(cli_common *c, invert_opts *o)
                                                : "must end in .npy for --to mel or magnitude");
         return -1;
     }
-    if (o->momentum_given && o->phase.method != SONO_PHASE_FGLA) {
-        cli_error("--momentum", "applies to --method fgla only");
-        return -1;
-    }
-    return threads_from_env(&o->phase.threads);
+    return 0;
 }
+
+/* A frames x bins magnitude to sound through phase reconstruction, written
+ * to the output; reports errors.  Returns 0 or an exit status. */
+static int reconstruct(const cli_common *c, invert_opts *o, const float *mag,
+                       size_t frames)
+{
+    size_t n = sono_istft_length(&c->stft, frames, o->length);
+    float *y = malloc((n ? n : 1) * sizeof *y);
+    if (!y) {
+        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
+        return EXIT_FAIL;
+    }
+    cli_phase_progress(&o->phase);
+    double t0 = seconds();
+    int err = sono_phase_reconstruct(&c->stft, mag, frames, &o->phase.params, o->length, y);
+    double elapsed = seconds() - t0;
+    if (err != SONO_OK) {
+        cli_error(c->input, "phase reconstruction failed: %s", sono_strerror(err));
+        free(y);
+        return EXIT_FAIL;
+    }
+    if (o->report) {
+        double sc;
+        err = sono_spectral_convergence(&c->stft, mag, frames, y, n, &sc);
+        if (err == SONO_OK)
+            printf("spectral convergence: %.2f dB (%s, %d iterations, %.3f s)\n", sc,
+                   sono_phase_method_name(o->phase.params.method),
+                   o->phase.params.method == SONO_PHASE_PGHI ? 0 : o->phase.params.iterations,
+                   elapsed);
+        else
+            printf("spectral convergence: undefined (%s)\n", sono_strerror(err));
+    }
+    int r = cli_write_audio(c->output, o->pcm, c->audio.sample_rate, y, n);
+    free(y);
+    return r;
+}
+
+/* Log-frequency bands (frames x bands) -> magnitude (frames x bins),
+ * replacing *m; reports errors.  Returns 0 or an exit status. */
+static int log_to_magnitude(const cli_common *c, const sono_spec_axes *ax, float **m,
+                            size_t frames)
+{
+    int err;
+    size_t bins = sono_stft_bins(&c->stft);
+    sono_logfreq *fb = sono_logfreq_new(&ax->logfreq, ax->sample_rate, c->stft.n_fft, &err);
+    float *out = malloc(frames * bins * sizeof *out);
+    if (!fb || !out) {
+        cli_error(c->input, "%s", sono_strerror(fb ? SONO_ERR_NOMEM : err));
+        sono_logfreq_free(fb);
+        free(out);
+        return EXIT_FAIL;
+    }
+    err = sono_logfreq_to_stft(fb, *m, frames, ax->power, out);
+    sono_logfreq_free(fb);
+    if (err != SONO_OK) {
+        cli_error(c->input, "cannot invert the log-frequency bands: %s", sono_strerror(err));
+        free(out);
+        return EXIT_FAIL;
+    }
+    free(*m);
+    *m = out;
+    return 0;
+}
+
+/* The exact way back from an image that kept its phase. */
+static int invert_with_phase(const cli_common *c, const invert_opts *o, const sono_spec *s)
+{
+    size_t n = sono_istft_length(&c->stft, s->frames, o->length);
+    size_t count = s->frames * s->rows;
+    sono_complex *z = malloc(count * sizeof *z);
+    float *y = malloc((n ? n : 1) * sizeof *y);
+    int r = EXIT_FAIL;
+    if (!z || !y) {
+        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
+        goto done;
+    }
+    for (size_t i = 0; i < count; i++) {
+        z[i].re = s->values[i] * cosf(s->phase[i]);
+        z[i].im = s->values[i] * sinf(s->phase[i]);
+    }
+    int err = sono_istft_run(&c->stft, z, s->frames, o->length, y);
+    if (err != SONO_OK) {
+        cli_error(c->input, "inverse STFT failed: %s", sono_strerror(err));
+        goto done;
+    }
+    r = cli_write_audio(c->output, o->pcm, c->audio.sample_rate, y, n);
+done:
+    free(z);
+    free(y);
+    return r;
+}
+
+/* `sono invert IMAGE.png`: the image's own description replaces the
+ * options; the phase, when kept, makes the way back exact. */
+static int invert_image(cli_common *c, invert_opts *o)
+{
+    if (o->layout_option) {
+        cli_error(o->layout_option, "does not apply to an image input, which carries "
+                  "its own STFT and scale parameters");
+        return EXIT_USAGE;
+    }
+    sono_image im;
+    sono_spec s;
+    int err = sono_image_load(c->input, &im);
+    if (err != SONO_OK) {
+        cli_image_error(c->input, err);
+        return EXIT_FAIL;
+    }
+    err = sono_spec_from_image(&im, &s);
+    sono_image_free(&im);
+    if (err != SONO_OK) {
+        if (err == SONO_ERR_FORMAT)
+            cli_error(c->input, "not a lossless sono spectrogram (made by 'sono render "
+                      "--lossless'); 'sono image2sound' turns any picture into sound");
+        else
+            cli_file_error(c->input, err);
+        return EXIT_FAIL;
+    }
+    const sono_spec_axes axes = s.axes, *ax = &axes;
+    size_t frames = s.frames, rows = s.rows;
+    c->stft = ax->stft;
+    sono_stft_params_resolve(&c->stft);
+    c->mel = ax->mel;
+    c->audio.sample_rate = ax->sample_rate;
+    o->power = ax->power;
+    if (!o->length)
+        o->length = (size_t)ax->length;
+    int r;
+    if (s.phase && o->to == TO_AUDIO) {
+        r = invert_with_phase(c, o, &s);
+        sono_spec_free(&s);
+        return r;
+    }
+    float *mag = s.values;
+    s.values = NULL;
+    sono_spec_free(&s);
+    r = 0;
+    if (ax->scale == SONO_FREQ_AXIS_MEL)
+        r = mel_to_magnitude(c, o, &mag, frames);
+    else if (ax->scale == SONO_FREQ_AXIS_LOG)
+        r = log_to_magnitude(c, ax, &mag, frames);
+    else if (ax->power == 2)
+        for (size_t i = 0; i < frames * rows; i++)
+            mag[i] = sqrtf(mag[i]);
+    if (r == 0 && o->to == TO_MAGNITUDE)
+        r = save_matrix(c->output, mag, sono_stft_bins(&c->stft), frames);
+    else if (r == 0)
+        r = reconstruct(c, o, mag, frames);
+    free(mag);
+    return r;
+}
+
 
 int cmd_invert(int argc, char **argv)
 {
@@ -343,7 +423,7 @@ int cmd_invert(int argc, char **argv)
     int m;
     cli_common_init(&c);
     memset(&o, 0, sizeof o);
-    sono_phase_params_default(&o.phase);
+    cli_phase_init(&o.phase);
     o.power = 2.0;
     while (a.i < argc) {
         if (strcmp(argv[a.i], "-h") == 0 || strcmp(argv[a.i], "--help") == 0) {
@@ -354,11 +434,16 @@ int cmd_invert(int argc, char **argv)
             o.n_fft_given = 1;
         if (strncmp(argv[a.i], "--n-mels", 8) == 0)
             o.n_mels_given = 1;
-        if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_stft(&a, &c)) ||
-            (m = cli_parse_mel(&a, &c)) || (m = parse_method_options(&a, &o)) ||
+        const char *option = argv[a.i];
+        int layout = 0;
+        if ((m = cli_parse_output(&a, &c)) || (layout = m = cli_parse_stft(&a, &c)) ||
+            (layout = m = cli_parse_mel(&a, &c)) || (m = cli_parse_phase(&a, &o.phase)) ||
+            (m = parse_kind_options(&a, &o)) ||
             (m = parse_output_options(&a, &o, &c))) {
             if (m < 0)
                 return EXIT_USAGE;
+            if ((layout || strncmp(option, "--sr", 4) == 0) && !o.layout_option)
+                o.layout_option = option;
             continue;
         }
         if (cli_parse_positional(&a, &c) < 0)
@@ -368,6 +453,8 @@ int cmd_invert(int argc, char **argv)
         return EXIT_USAGE;
     if (cli_check_output(&c))
         return EXIT_FAIL;
+    if (o.from == FROM_IMAGE || cli_is_image(c.input))
+        return invert_image(&c, &o);
 
     sono_npy_array in;
     int err = sono_npy_load(c.input, &in);
@@ -392,8 +479,6 @@ int cmd_invert(int argc, char **argv)
         return EXIT_FAIL;
     }
     int r = EXIT_FAIL;
-    float *y = NULL;
-    sono_writer *wr = NULL;
     if (sono_check_finite(mag, rows * frames, NULL) != SONO_OK) {
         cli_error(c.input, "contains NaN or infinite values");
         goto done;
@@ -452,51 +537,8 @@ int cmd_invert(int argc, char **argv)
         r = save_matrix(c.output, mag, rows, frames);
         goto done;
     }
-    r = EXIT_FAIL;
-
-    size_t n = sono_istft_length(&c.stft, frames, o.length);
-    if (!(y = malloc((n ? n : 1) * sizeof *y))) {
-        cli_error(c.input, "%s", sono_strerror(SONO_ERR_NOMEM));
-        goto done;
-    }
-    if (isatty(2) && o.phase.method != SONO_PHASE_PGHI)
-        o.phase.progress = progress;
-    double t0 = seconds();
-    err = sono_phase_reconstruct(&c.stft, mag, frames, &o.phase, o.length, y);
-    double elapsed = seconds() - t0;
-    if (err != SONO_OK) {
-        cli_error(c.input, "phase reconstruction failed: %s", sono_strerror(err));
-        goto done;
-    }
-    if (o.report) {
-        double sc;
-        err = sono_spectral_convergence(&c.stft, mag, frames, y, n, &sc);
-        if (err == SONO_OK)
-            printf("spectral convergence: %.2f dB (%s, %d iterations, %.3f s)\n", sc,
-                   sono_phase_method_name(o.phase.method),
-                   o.phase.method == SONO_PHASE_PGHI ? 0 : o.phase.iterations, elapsed);
-        else
-            printf("spectral convergence: undefined (%s)\n", sono_strerror(err));
-    }
-    wr = sono_writer_open(c.output, SONO_CONTAINER_AUTO,
-                          cli_sample_format(c.output, o.pcm),
-                          1, c.audio.sample_rate, &err);
-    if (!wr) {
-        cli_error(c.output, "cannot create: %s", sono_strerror(err));
-        goto done;
-    }
-    if ((err = sono_writer_write(wr, y, n)) != SONO_OK ||
-        (err = sono_writer_commit(wr)) != SONO_OK) {
-        cli_error(c.output, "cannot write: %s", sono_strerror(err));
-        goto done;
-    }
-    if (sono_writer_clipped(wr))
-        cli_warn(c.output, "%llu samples outside [-1, 1] were clipped",
-                 (unsigned long long)sono_writer_clipped(wr));
-    r = 0;
+    r = reconstruct(&c, &o, mag, frames);
 done:
-    sono_writer_close(wr);
     free(mag);
-    free(y);
     return r;
 }

@@ -232,12 +232,21 @@ static int bank_new(bank *b, cli_common *c, const render_opts *o, sono_spec_axes
     return 0;
 }
 
+/* The most frames a picture of `rows` rows may have: one pixel per frame
+ * unless --size resizes it; the values must stay within the image limit
+ * either way. */
+static size_t frame_limit(const render_opts *o, size_t rows)
+{
+    return o->size_given ? SONO_IMAGE_MAX_PIXELS / rows : SONO_IMAGE_MAX_SIDE;
+}
+
 /* The growing frames x rows matrix a stream of STFT frames fills. */
 typedef struct collector {
     const render_opts *o;
     const cli_common *c;
     bank *bank;
     size_t bins, rows, frames, capacity;
+    size_t limit;                 /* the most frames a picture can take */
     float *spectrum;
     float *values, *phase;
 } collector;
@@ -245,8 +254,8 @@ typedef struct collector {
 static int grow(collector *k)
 {
     size_t cap = k->capacity ? 2 * k->capacity : 256;
-    if (cap > SONO_IMAGE_MAX_SIDE + 1)
-        cap = SONO_IMAGE_MAX_SIDE + 1;
+    if (cap > k->limit)
+        cap = k->limit;
     float *v = realloc(k->values, cap * k->rows * sizeof *v);
     if (!v)
         return -1;
@@ -264,10 +273,10 @@ static int grow(collector *k)
 static int on_frame(void *ctx, const sono_complex *frame)
 {
     collector *k = ctx;
-    if (k->frames > SONO_IMAGE_MAX_SIDE) {
-        cli_error(k->c->input, "more than %u frames, the most one picture holds; "
-                  "choose a part with --offset and --duration or a larger --hop",
-                  SONO_IMAGE_MAX_SIDE);
+    if (k->frames == k->limit) {
+        cli_error(k->c->input, "more than %zu frames, the most one picture of %zu rows "
+                  "holds%s; choose a part with --offset and --duration or a larger --hop",
+                  k->limit, k->rows, k->o->size_given ? "" : " (more with --size)");
         return -1;
     }
     if (k->frames == k->capacity && grow(k)) {
@@ -301,12 +310,13 @@ static int spec_from_audio(cli_common *c, const render_opts *o, sono_spec *s)
     s->axes.sample_rate = sono_source_rate(src);
     s->axes.stft = c->stft;
     bank b;
-    collector k = {o, c, &b, sono_stft_bins(&c->stft), 0, 0, 0, NULL, NULL, NULL};
+    collector k = {o, c, &b, sono_stft_bins(&c->stft), 0, 0, 0, 0, NULL, NULL, NULL};
     status = EXIT_USAGE;
     if (bank_new(&b, c, o, &s->axes))
         goto done;
     status = EXIT_FAIL;
     k.rows = b.rows;
+    k.limit = frame_limit(o, b.rows);
     k.spectrum = malloc(k.bins * sizeof *k.spectrum);
     if (!k.spectrum) {
         cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
@@ -387,9 +397,10 @@ static int spec_from_npy(cli_common *c, const render_opts *o, sono_spec *s)
         cli_error(c->input, "must be a non-empty 2-D matrix (rows x frames)");
         goto done;
     }
-    if (frames > SONO_IMAGE_MAX_SIDE || rows > SONO_IMAGE_MAX_SIDE) {
-        cli_error(c->input, "%zu x %zu is more than the %u rows or frames one picture holds",
-                  rows, frames, SONO_IMAGE_MAX_SIDE);
+    if (rows > SONO_IMAGE_MAX_SIDE || frames > frame_limit(o, rows)) {
+        cli_error(c->input, "%zu rows x %zu frames is more than one picture holds (%u a side, "
+                  "%u values with --size)", rows, frames, SONO_IMAGE_MAX_SIDE,
+                  SONO_IMAGE_MAX_PIXELS);
         goto done;
     }
     if (o->phase && !complex_in) {
@@ -555,13 +566,9 @@ static int write_picture(const cli_common *c, sono_spec *s, const render_opts *o
         sono_image_free(&im);
         return EXIT_FAIL;
     }
-    err = sono_png_save(c->output, &im);
+    int r = cli_save_png(c, &im);
     sono_image_free(&im);
-    if (err != SONO_OK) {
-        cli_error(c->output, "cannot write: %s", sono_strerror(err));
-        return EXIT_FAIL;
-    }
-    return 0;
+    return r;
 }
 
 static int write_lossless(const cli_common *c, sono_spec *s, const render_opts *o)
@@ -572,15 +579,13 @@ static int write_lossless(const cli_common *c, sono_spec *s, const render_opts *
     s->axes.db_min = -o->top_db;
     sono_image im;
     int err = sono_spec_to_image(s, &im);
-    if (err == SONO_OK) {
-        err = sono_png_save(c->output, &im);
-        sono_image_free(&im);
-    }
     if (err != SONO_OK) {
-        cli_error(c->output, "cannot write: %s", sono_strerror(err));
+        cli_error(c->output, "cannot make the image: %s", sono_strerror(err));
         return EXIT_FAIL;
     }
-    return 0;
+    int r = cli_save_png(c, &im);
+    sono_image_free(&im);
+    return r;
 }
 
 int cmd_render(int argc, char **argv)

@@ -3,11 +3,28 @@
  * GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 
+/* By the name too, so that an empty or damaged picture is reported as a
+ * picture rather than as some other kind of input. */
+static int has_image_name(const char *path)
+{
+    static const char *const ext[] = {".png", ".jpg", ".jpeg"};
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
+        size_t k = strlen(ext[i]);
+        if (n >= k && strcasecmp(path + n - k, ext[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 int cli_is_image(const char *path)
 {
+    if (has_image_name(path))
+        return 1;
     static const unsigned char png[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     unsigned char sig[8];
     FILE *fp = fopen(path, "rb");

@@ -14,8 +14,13 @@ static const struct {
     {"stft", cmd_stft, "short-time Fourier transform to .npy"},
     {"istft", cmd_istft, "inverse STFT of a complex .npy to audio"},
     {"mel", cmd_mel, "mel spectrogram to .npy"},
+    {"logfreq", cmd_logfreq, "log-frequency spectrogram to .npy"},
     {"mfcc", cmd_mfcc, "MFCCs to .npy"},
-    {"invert", cmd_invert, "magnitude, mel or MFCC .npy to audio (phase reconstruction)"},
+    {"render", cmd_render, "spectrogram picture (PNG), colormapped or lossless"},
+    {"invert", cmd_invert, "magnitude, mel, MFCC or lossless PNG to audio"},
+    {"waveform", cmd_waveform, "the min/max envelope as a PNG, as audio editors draw it"},
+    {"histogram", cmd_histogram, "amplitude histogram over time as a PNG"},
+    {"image2sound", cmd_image2sound, "a picture into sound whose spectrogram shows it"},
 };
 
 static void usage(FILE *out)
@@ -24,7 +29,7 @@ static void usage(FILE *out)
                  "       sono COMMAND --help\n"
                  "       sono --version\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-7s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-11s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\nNumbers follow librosa 0.10: rows of a .npy are frequency bins, mel bands\n"
                  "or coefficients, columns are frames.\n");
 }

@@ -131,6 +131,40 @@ int cli_choice(const char *opt, const char *v, const char *const *names,
     return -1;
 }
 
+/* One side of a size: decimal digits only (no sign, no space), 1 to 65535. */
+static int image_side(const char *s, size_t len, uint32_t *out)
+{
+    unsigned long x = 0;
+    if (len == 0 || len > 5)
+        return -1;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        x = x * 10 + (unsigned long)(s[i] - '0');
+    }
+    if (x < 1 || x > SONO_IMAGE_MAX_SIDE)
+        return -1;
+    *out = (uint32_t)x;
+    return 0;
+}
+
+int cli_image_size(const char *opt, const char *v, uint32_t *w, uint32_t *h)
+{
+    const char *x = strchr(v, 'x');
+    uint32_t width, height;
+    if (!x || image_side(v, (size_t)(x - v), &width) ||
+        image_side(x + 1, strlen(x + 1), &height) ||
+        (uint64_t)width * height > SONO_IMAGE_MAX_PIXELS) {
+        cli_error(opt, "must be WIDTHxHEIGHT, each from 1 to %u and at most "
+                  "%u pixels in all, got '%s'", SONO_IMAGE_MAX_SIDE,
+                  SONO_IMAGE_MAX_PIXELS, v);
+        return -1;
+    }
+    *w = width;
+    *h = height;
+    return 0;
+}
+
 void cli_common_init(cli_common *c)
 {
     memset(c, 0, sizeof *c);
@@ -444,4 +478,113 @@ int cli_db_prepare(const char *subject, cli_db_map *m, const cli_db *d,
         return -1;
     }
     return 0;
+}
+
+void cli_phase_init(cli_phase *p)
+{
+    memset(p, 0, sizeof *p);
+    sono_phase_params_default(&p->params);
+}
+
+const char cli_help_phase[] =
+    "phase options:\n"
+    "  --method M           pghi+fgla: PGHI's phase refined by accelerated fast\n"
+    "                       Griffin-Lim (default); pghi: no iterations; fgla: fast\n"
+    "                       Griffin-Lim as librosa.griffinlim; gla: Griffin-Lim\n"
+    "  --iters N            iterations, 0..10000 (default: 32)\n"
+    "  --momentum M         fgla's momentum, in [0, 2) (default: 0.99)\n"
+    "  --init I             starting phase: zeros, random or pghi (default: pghi for\n"
+    "                       pghi+fgla, random for fgla and gla, as librosa)\n"
+    "  --seed N             seed of the random starting phase (default: 0)\n"
+    "  --threads N          worker threads (default: SONO_THREADS, else all cores)\n";
+
+int cli_parse_phase(cli_args *a, cli_phase *p)
+{
+    int m;
+    size_t v;
+    if ((m = cli_match(a, "--method", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        if (sono_phase_method_from_name(a->value, &p->params.method) != SONO_OK) {
+            cli_error("--method", "must be pghi+fgla, pghi, fgla or gla, got '%s'", a->value);
+            return -1;
+        }
+        return 1;
+    }
+    if ((m = cli_match(a, "--init", 1)) != 0) {
+        if (m < 0)
+            return -1;
+        if (sono_phase_init_from_name(a->value, &p->params.init) != SONO_OK) {
+            cli_error("--init", "must be zeros, random or pghi, got '%s'", a->value);
+            return -1;
+        }
+        p->init_given = 1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--iters", 1)) != 0) {
+        if (m < 0 || cli_size("--iters", a->value, 0, SONO_MAX_ITERATIONS, &v))
+            return -1;
+        p->params.iterations = (int)v;
+        p->iters_given = 1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--momentum", 1)) != 0) {
+        if (m < 0 || cli_double("--momentum", a->value, 0.0, 2.0, &p->params.momentum))
+            return -1;
+        if (p->params.momentum >= 2.0) {
+            cli_error("--momentum", "must be in [0, 2), got '%s'", a->value);
+            return -1;
+        }
+        p->momentum_given = 1;
+        return 1;
+    }
+    if ((m = cli_match(a, "--seed", 1)) != 0) {
+        if (m < 0 || cli_size("--seed", a->value, 0, (size_t)-1, &v))
+            return -1;
+        p->params.seed = (uint64_t)v;
+        return 1;
+    }
+    if ((m = cli_match(a, "--threads", 1)) != 0) {
+        if (m < 0 || cli_size("--threads", a->value, 1, 64, &v))
+            return -1;
+        p->params.threads = (int)v;
+        return 1;
+    }
+    return 0;
+}
+
+int cli_check_phase(cli_phase *p)
+{
+    if (p->params.method == SONO_PHASE_PGHI && (p->init_given || p->iters_given)) {
+        cli_error(p->init_given ? "--init" : "--iters",
+                  "does not apply to --method pghi, which does not iterate");
+        return -1;
+    }
+    if (p->momentum_given && p->params.method != SONO_PHASE_FGLA) {
+        cli_error("--momentum", "applies to --method fgla only");
+        return -1;
+    }
+    /* Threads from SONO_THREADS when --threads was not given. */
+    const char *e = getenv("SONO_THREADS");
+    size_t v;
+    if (p->params.threads > 0 || !e || !*e)
+        return 0;
+    if (cli_size("SONO_THREADS", e, 1, 64, &v))
+        return -1;
+    p->params.threads = (int)v;
+    return 0;
+}
+
+static void count_iterations(void *ctx, int done, int total)
+{
+    (void)ctx;
+    fprintf(stderr, "\rsono %s: iteration %d/%d", cli_command, done, total);
+    if (done == total)
+        fputc('\n', stderr);
+}
+
+void cli_phase_progress(cli_phase *p)
+{
+    if (isatty(2) && p->params.method != SONO_PHASE_PGHI)
+        p->params.progress = count_iterations;
 }

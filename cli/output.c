@@ -62,3 +62,26 @@ int cli_save_png(const cli_common *c, const sono_image *im)
         cli_error(c->output, "%s", sono_strerror(err));
     return EXIT_FAIL;
 }
+
+int cli_write_audio(const char *path, size_t pcm, double sample_rate, const float *y,
+                    size_t n)
+{
+    int err;
+    sono_writer *wr = sono_writer_open(path, SONO_CONTAINER_AUTO, cli_sample_format(path, pcm),
+                                       1, sample_rate, &err);
+    if (!wr) {
+        cli_error(path, "cannot create: %s", sono_strerror(err));
+        return EXIT_FAIL;
+    }
+    if ((err = sono_writer_write(wr, y, n)) != SONO_OK ||
+        (err = sono_writer_commit(wr)) != SONO_OK) {
+        cli_error(path, "cannot write: %s", sono_strerror(err));
+        sono_writer_close(wr);
+        return EXIT_FAIL;
+    }
+    if (sono_writer_clipped(wr))
+        cli_warn(path, "%llu samples outside [-1, 1] were clipped",
+                 (unsigned long long)sono_writer_clipped(wr));
+    sono_writer_close(wr);
+    return 0;
+}

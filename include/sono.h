@@ -614,9 +614,88 @@ SONO_API void sono_npy_reader_close(sono_npy_reader *r);
 /* Log-frequency filterbank                                                  */
 /* (logfreq.c) */
 
+/* Bands centred at f_k = fmin * 2^(k / bins_per_octave), k = 0, 1, ... while
+ * f_k <= fmax (within 1e-9 relative).  Band k is a triangle over the STFT
+ * bin frequencies j * sr / n_fft, peaking at f_k, falling to 0 at
+ * f_k - max(f_k - f_{k-1}, df) and f_k + max(f_{k+1} - f_k, df),
+ * df = sr / n_fft; where the bands are narrower than a bin this is linear
+ * interpolation of the spectrum at f_k.  Each band's weights sum to 1 (a
+ * weighted mean of the bins), so white noise is flat across bands and a tone
+ * keeps its amplitude in narrow bands. */
+typedef struct sono_logfreq_params {
+    double fmin;            /* default 32.703195662574829 (C1, librosa's note_to_hz('C1')) */
+    double fmax;            /* 0 means sample_rate / 2 (default) */
+    double bins_per_octave; /* default 24 */
+} sono_logfreq_params;
+
+SONO_API void sono_logfreq_params_default(sono_logfreq_params *p);
+
+/* A log-frequency filterbank over n_fft/2 + 1 STFT bins. */
+typedef struct sono_logfreq sono_logfreq;
+
+/* Validates: fmin > 0, fmin < fmax <= sample_rate / 2 (unlike the mel bank,
+ * fmax above Nyquist is SONO_ERR_INVALID), bins_per_octave in [1, 1200],
+ * sample_rate > 0, n_fft in [2, SONO_MAX_N_FFT], and 1 to 100000 bands;
+ * otherwise NULL with SONO_ERR_INVALID (or SONO_ERR_NOMEM) in *err. */
+SONO_API sono_logfreq *sono_logfreq_new(const sono_logfreq_params *p,
+                                        double sample_rate, size_t n_fft,
+                                        int *err);
+SONO_API void sono_logfreq_free(sono_logfreq *l);
+SONO_API size_t sono_logfreq_bands(const sono_logfreq *l);
+/* The number of STFT bins, n_fft/2 + 1, the filterbank spans. */
+SONO_API size_t sono_logfreq_bins(const sono_logfreq *l);
+/* The centre frequency of each band in Hz: out[bands]. */
+SONO_API void sono_logfreq_frequencies(const sono_logfreq *l, double *out);
+/* The dense bands x (n_fft/2 + 1) weight matrix, row-major, float32. */
+SONO_API void sono_logfreq_weights(const sono_logfreq *l, float *out);
+/* out[bands] = weights @ spectrum[n_fft/2 + 1], for one frame. */
+SONO_API void sono_logfreq_apply(const sono_logfreq *l, const float *spectrum,
+                                 float *out);
+/* The inverse as sono_mel_to_stft does it for mel bands (librosa's
+ * mel_to_stft: the same non-negative least squares, in independent blocks
+ * of 262144 / (4 bands) frames, then raised to 1/power): bands is
+ * frames x bands (frame-major), finite and >= 0, computed with power
+ * `power` (1 magnitude, 2 power); out is frames x (n_fft/2 + 1)
+ * magnitudes.  The same codes as sono_mel_to_stft. */
+SONO_API int sono_logfreq_to_stft(const sono_logfreq *l, const float *bands,
+                                  size_t frames, double power, float *out);
+
 /* ------------------------------------------------------------------------ */
 /* Colormaps                                                                 */
 /* (colormap.c) */
+
+/* matplotlib's colormaps, 256 entries each, with matplotlib 3.6's values.
+ * The tables are constant data: every function here is thread-safe. */
+typedef enum sono_colormap {
+    SONO_CMAP_MAGMA = 0, SONO_CMAP_VIRIDIS, SONO_CMAP_INFERNO, SONO_CMAP_PLASMA,
+    SONO_CMAP_CIVIDIS, SONO_CMAP_GRAY, SONO_CMAP_BLUES, SONO_CMAP_AFMHOT
+} sono_colormap;
+#define SONO_CMAP_COUNT 8
+
+/* Parses matplotlib's names "magma", "viridis", "inferno", "plasma",
+ * "cividis", "gray", "blues" (and matplotlib's spelling "Blues"), "afmhot".
+ * SONO_ERR_INVALID for any other name, or a NULL argument. */
+SONO_API int sono_colormap_from_name(const char *name, sono_colormap *c);
+/* The name sono_colormap_from_name parses ("blues" in lower case), or
+ * "unknown" for a value outside the enum. */
+SONO_API const char *sono_colormap_name(sono_colormap c);
+/* The 256 entries as RGB floats in [0, 1]: 768 floats, entry i at
+ * [3 * i], as matplotlib's cmap(np.linspace(0, 1, 256)) rounded to float.
+ * Static data, not to be freed; NULL for a value outside the enum. */
+SONO_API const float *sono_colormap_table(sono_colormap c);
+/* Maps t in [0, 1] to 8-bit RGB exactly as matplotlib's cmap(t, bytes=True):
+ * entry min(floor(t * 256), 255), so t = 1 is the last entry and each entry
+ * covers 1/256 of the range.  t below 0 gives the first entry and above 1
+ * the last (matplotlib's default under/over colours).  NaN gives the first
+ * entry; matplotlib would give its transparent "bad" colour (0, 0, 0, 0).
+ * A value of c outside the enum gives black. */
+SONO_API void sono_colormap_rgb8(sono_colormap c, double t, uint8_t rgb[3]);
+/* The 256-entry 8-bit table (768 bytes, entry i at [3 * i]) that
+ * sono_colormap_rgb8 reads, for rendering many values: matplotlib's
+ * cmap(i, bytes=True), that is float64 value * 255 truncated, which is not
+ * always what the float table gives (gray's entry 33 is 32, not 33).
+ * Static data; NULL for a value outside the enum. */
+SONO_API const uint8_t *sono_colormap_lut8(sono_colormap c);
 
 /* ------------------------------------------------------------------------ */
 /* Images                                                                    */
@@ -666,9 +745,275 @@ SONO_API void sono_image_luminance(const sono_image *im, float *out);
  * Text chunks are read into im->text.  SONO_ERR_FORMAT for a corrupt or
  * unsupported file, SONO_ERR_TOO_LARGE beyond the limits. */
 SONO_API int sono_image_load(const char *path, sono_image *im);
-/* Writes a PNG with the image's text entries as tEXt chunks, whole or not
- * at all (a temporary file renamed over path). */
+/* Writes a PNG with the image's text entries as tEXt chunks (entries with
+ * an empty value are left out: PNG cannot hold them), whole or not at all
+ * (a temporary file renamed over path). */
 SONO_API int sono_png_save(const char *path, const sono_image *im);
+
+/* ------------------------------------------------------------------------ */
+/* Axes                                                                      */
+/* (axes.c, font.c) */
+
+/* How the rows of a spectrogram are spaced in frequency. */
+typedef enum sono_freq_axis {
+    SONO_FREQ_AXIS_LINEAR = 0, SONO_FREQ_AXIS_LOG, SONO_FREQ_AXIS_MEL
+} sono_freq_axis;
+
+/* What the axes around a spectrogram picture show. */
+typedef struct sono_axes {
+    double t0, t1;          /* seconds at the left and the right edge of the plot */
+    sono_freq_axis scale;   /* which frequency ticks to choose (see below) */
+    const double *row_hz;   /* centre frequency (Hz) of each row of the
+                               un-resized matrix, bottom row first, strictly
+                               increasing */
+    size_t rows;            /* number of entries of row_hz */
+    double db_min, db_max;  /* range of the colour bar */
+    sono_colormap cmap;     /* colour bar colours */
+} sono_axes;
+
+/* Draws plot (RGB 8-bit, the spectrogram already coloured and resized, low
+ * frequencies at the bottom) as librosa.display.specshow with
+ * plt.colorbar(format='%+2.0f dB') would: inside a black frame, with time
+ * ticks below (label "Time (s)"), frequency ticks on the left (label "Hz")
+ * and a colour bar on the right with "+0 dB", "-10 dB", ... labels, in a
+ * built-in bitmap font.  Allocates *out (RGB 8-bit, white background,
+ * released with sono_image_free) and copies the plot into it unchanged.
+ * Text grows with the plot (font scale 1 to 4); the margins are computed
+ * from the labels, so nothing is clipped.
+ * - Time: multiples of a 1-2-5 step (0.1, 0.2, 0.5, 1, 2, ... s), the
+ *   finest that gives at most 10 ticks and room between the labels.
+ * - Frequency, SONO_FREQ_AXIS_LINEAR: multiples of a 1-2-5 step of at
+ *   least 1 Hz, at most 10 ticks, labelled as integers.  LOG and MEL:
+ *   the octaves 32, 64, ..., 16384 Hz, thinned from the top down where two
+ *   would be closer than two label heights.  A frequency f is placed at
+ *   its fractional row r by linear interpolation in row_hz, at
+ *   (r + 0.5) / rows of the plot's height from the bottom (row centres);
+ *   frequencies outside [row_hz[0], row_hz[rows - 1]] get no tick.
+ * - Colour bar: db_min at the bottom (the colormap's first entry), db_max
+ *   at the top (its last); ticks at multiples of 10 dB, or 20, 50, ... where
+ *   labels would touch, or 5, 2, 1 where 10 would give fewer than two.
+ * SONO_ERR_INVALID for a NULL argument, a plot that is not RGB 8-bit,
+ * t1 <= t0, db_max <= db_min, non-finite values, rows < 1, row_hz not
+ * strictly increasing, an unknown scale or colormap (*out is then zeroed);
+ * SONO_ERR_TOO_LARGE when the framed picture would exceed the image
+ * limits; SONO_ERR_NOMEM. */
+SONO_API int sono_draw_axes(const sono_image *plot, const sono_axes *a,
+                            sono_image *out);
+
+/* ------------------------------------------------------------------------ */
+/* Waveform and histogram pictures                                           */
+/* (waveform.c, histogram.c) */
+
+/* The waveform as audio editors draw it: the min/max envelope, one pixel
+ * column per stretch of samples.  Column x of a picture width wide over a
+ * signal of total samples covers the samples [x * total / width,
+ * (x + 1) * total / width) in integer arithmetic, or the one sample
+ * x * total / width when that range is empty (a signal shorter than the
+ * width: neighbouring columns share samples).  Samples are pushed in order,
+ * in blocks of any size, so a file of any length is drawn in memory
+ * proportional to the width; the total must be known in advance (a first
+ * pass counts it when the file's header cannot tell). */
+typedef struct sono_waveform sono_waveform;
+
+/* A waveform width columns wide (1 to SONO_IMAGE_MAX_SIDE) over exactly
+ * total samples (1 to 2^47).  NULL with SONO_ERR_INVALID (width 0),
+ * SONO_ERR_EMPTY (total 0), SONO_ERR_TOO_LARGE or SONO_ERR_NOMEM in *err. */
+SONO_API sono_waveform *sono_waveform_new(uint32_t width, uint64_t total,
+                                          int *err);
+/* Accepts NULL. */
+SONO_API void sono_waveform_free(sono_waveform *w);
+/* Adds the next n samples.  SONO_ERR_STATE when they would go past total,
+ * SONO_ERR_NONFINITE for a NaN or infinite sample; either way none of the
+ * n is taken. */
+SONO_API int sono_waveform_push(sono_waveform *w, const float *x, size_t n);
+/* Draws the envelope into *out, which it allocates (width x height, RGB,
+ * 8-bit; released with sono_image_free): a white background, a light grey
+ * (#d3d3d3) zero line, and in each column a vertical line in matplotlib's
+ * default blue (#1f77b4) from the row of the column's maximum to the row of
+ * its minimum.  Amplitude a, clipped to [-1, 1], is at row
+ * floor((1 - a) * 0.5 * (height - 1) + 0.5) in double precision: +1 the top
+ * row, -1 the bottom one; a column of silence is one blue pixel on the zero
+ * line.  SONO_ERR_STATE until all total samples are pushed,
+ * SONO_ERR_INVALID for height 0, SONO_ERR_TOO_LARGE beyond the image
+ * limits.  May be called again, for another height. */
+SONO_API int sono_waveform_draw(const sono_waveform *w, uint32_t height,
+                                sono_image *out);
+
+/* The amplitude histogram picture.  The total samples are cut into frames
+ * equal stretches (frame i is the samples [i * total / frames,
+ * (i + 1) * total / frames), integer arithmetic), and column i is the
+ * histogram of frame i: bins equal bins over [lo, hi], counted as
+ * numpy.histogram(frame.astype(float64), bins, range=(lo, hi)) counts them
+ * (numpy 1.24's arithmetic: float64 edges from linspace, the last bin
+ * closed); when lo == hi every sample goes to the middle bin, bins / 2.
+ * Each column is divided by its largest count and coloured through a
+ * colormap as matplotlib's cmap(t, bytes=True) does, so the fullest bin of
+ * every column has the colormap's last colour; bin 0 (the lowest
+ * amplitudes) is the bottom row.  lo and hi are normally the whole signal's
+ * minimum and maximum, which takes a first pass over it.  Memory: the
+ * picture and one column of counts. */
+typedef struct sono_histogram sono_histogram;
+
+/* A histogram picture frames wide and bins high (1 to SONO_IMAGE_MAX_SIDE
+ * each, at most SONO_IMAGE_MAX_PIXELS together) over exactly total samples
+ * (frames to 2^47) in [lo, hi].  NULL with, in *err, SONO_ERR_INVALID
+ * (frames or bins 0, lo or hi not finite, lo > hi, hi - lo above 0 but so
+ * small that bins / (hi - lo) overflows, an unknown colormap),
+ * SONO_ERR_EMPTY (total 0), SONO_ERR_TOO_SHORT (fewer samples than frames:
+ * a frame would be empty), SONO_ERR_TOO_LARGE or SONO_ERR_NOMEM. */
+SONO_API sono_histogram *sono_histogram_new(uint32_t frames, uint32_t bins,
+                                            uint64_t total, double lo,
+                                            double hi, sono_colormap cmap,
+                                            int *err);
+/* Accepts NULL. */
+SONO_API void sono_histogram_free(sono_histogram *h);
+/* Adds the next n samples.  SONO_ERR_STATE when they would go past total
+ * (or after finish), SONO_ERR_NONFINITE for a NaN or infinite sample,
+ * SONO_ERR_INVALID for one outside [lo, hi]; either way none of the n is
+ * taken. */
+SONO_API int sono_histogram_push(sono_histogram *h, const float *x, size_t n);
+/* Hands the finished picture over to *out (frames x bins, RGB, 8-bit;
+ * released with sono_image_free).  SONO_ERR_STATE until all total samples
+ * are pushed, and on a second call. */
+SONO_API int sono_histogram_finish(sono_histogram *h, sono_image *out);
+
+
+/* ------------------------------------------------------------------------ */
+/* Self-describing spectrogram images (docs/image-format.md)                 */
+
+/* The axis description of a spectrogram: everything needed to turn its
+ * values back into sound.  It travels in PNG text chunks. */
+typedef struct sono_spec_axes {
+    double sample_rate;
+    sono_stft_params stft;        /* n_fft, hop, win_length, window, centring */
+    uint64_t length;              /* samples of the original signal (0: unknown) */
+    sono_freq_axis scale;         /* what the rows are */
+    sono_mel_params mel;          /* for SONO_FREQ_AXIS_MEL */
+    sono_logfreq_params logfreq;  /* for SONO_FREQ_AXIS_LOG */
+    int power;                    /* 1: values are magnitudes, 2: powers */
+    double ref;                   /* the value at 0 dB */
+    double db_min, db_max;        /* dB (re ref) at grey 0 and at grey 65535 */
+} sono_spec_axes;
+
+/* Rows of a spectrogram with these axes: n_fft/2 + 1, n_mels or the
+ * log-frequency bands; 0 when the parameters are invalid. */
+SONO_API size_t sono_spec_axes_rows(const sono_spec_axes *a);
+
+/* A spectrogram with its axes: frames x rows values (frame-major, row 0 the
+ * lowest frequency), magnitudes or powers as axes.power says, and
+ * optionally the phase of each value in radians. */
+typedef struct sono_spec {
+    sono_spec_axes axes;
+    size_t rows, frames;
+    float *values;
+    float *phase;                 /* NULL when absent */
+} sono_spec;
+
+/* The lossless image of s: 16-bit grey (dB between db_min and db_max; grey 0
+ * also stands for anything below db_min, and decodes to 0), top row the
+ * highest frequency, one column per frame; with phase, a 16-bit alpha
+ * channel holding it in steps of 2 pi / 65536.  The axes go into text
+ * entries.  Allocates *out. */
+SONO_API int sono_spec_to_image(const sono_spec *s, sono_image *out);
+/* Reads such an image back: SONO_ERR_FORMAT when it is not one (no or
+ * unreadable description, a size that contradicts it).  Allocates the
+ * values (and the phase when the image has alpha). */
+SONO_API int sono_spec_from_image(const sono_image *im, sono_spec *out);
+SONO_API void sono_spec_free(sono_spec *s);
+
+
+/* ------------------------------------------------------------------------ */
+/* Rendering matrices as pictures (render.c)                                 */
+
+/* Resamples a picture of w x h floats (row-major) to ow x oh by area
+ * averaging: each output pixel is the mean of the input area it covers,
+ * fractional pixels weighted by their covered part (shrinking and
+ * enlarging alike; the identity when the sizes agree). */
+SONO_API int sono_resize_area(const float *in, size_t w, size_t h, float *out,
+                              size_t ow, size_t oh);
+/* Colours a picture of w x h floats through a colormap, lo -> the first
+ * entry and hi -> the last (matplotlib's Normalize(lo, hi) then
+ * cmap(bytes=True)); allocates *out, RGB 8-bit. */
+SONO_API int sono_colorize(const float *in, size_t w, size_t h, double lo,
+                           double hi, sono_colormap c, sono_image *out);
+
+/* ------------------------------------------------------------------------ */
+/* Pictures into sound (image_sound.c)                                       */
+
+/* A picture read as a spectrogram and turned into sound whose spectrogram
+ * shows it, as ARSS, Photosounder or Aphex Twin's hidden face do.
+ *
+ * - Level: the luminance L in [0, 1] (sono_image_luminance: any channels,
+ *   8 or 16 bits, alpha ignored) is a magnitude of (L - 1) * range_db dB:
+ *   white is 0 dB, darker pixels fall linearly in dB, and black (L = 0
+ *   exactly) is silence.
+ * - Frequency: the top row is fmax, the bottom row fmin, and the rows are
+ *   evenly spaced in the scale's units: Hz (LINEAR), log Hz (LOG) or
+ *   Slaney's mel (MEL, sono_hz_to_mel).  Row y, counted from the top, is
+ *   centred at (y + 0.5) / height of the way down from fmax to fmin.  Each
+ *   STFT bin k (frequency k * sample_rate / n_fft) in [fmin, fmax] takes the
+ *   luminance at its place, interpolated linearly between the two nearest
+ *   row centres (beyond the outer centres, the outer row's); bins outside
+ *   [fmin, fmax] are silent.
+ * - Time: frame t of F is placed at (t + 0.5) / F of the picture's width,
+ *   among the column centres, interpolated the same way.
+ * - Length: duration 0 gives one hop per column, width * hop samples (a
+ *   1000-column picture lasts 11.6 s with the defaults; centred, that is
+ *   width + 1 frames); otherwise round(duration * sample_rate) samples.
+ *   Either way the frames are those of the STFT of that many samples.
+ * - Phase: sono_phase_reconstruct with `phase`.  A picture is rarely the
+ *   magnitude of any signal; the result is the signal whose spectrogram
+ *   comes closest, as that method finds it.
+ *
+ * The STFT defaults are librosa's and `sono render`'s, n_fft 2048 and hop
+ * 512 (n_fft / 4): the output's default spectrogram lines up with the
+ * picture, bins are 21.5 Hz apart at 44.1 kHz (a few bins per row for
+ * pictures up to a few hundred rows high), and the 75 % overlap is what
+ * phase reconstruction needs to work well. */
+typedef struct sono_image_sound_params {
+    double sample_rate;       /* Hz (default 44100) */
+    double duration;          /* seconds; 0: width * hop samples (default) */
+    double fmin;              /* Hz at the bottom row, >= 0, > 0 for LOG
+                                 (default 20) */
+    double fmax;              /* Hz at the top row, above fmin and at most
+                                 sample_rate / 2; 0: sample_rate / 2
+                                 (default) */
+    sono_freq_axis scale;     /* default SONO_FREQ_AXIS_LINEAR */
+    double range_db;          /* dB from white down to the darkest grey
+                                 above black, > 0 (default 80) */
+    sono_stft_params stft;    /* sono_stft_params_default: n_fft 2048, hop
+                                 n_fft / 4 */
+    sono_phase_params phase;  /* sono_phase_params_default */
+} sono_image_sound_params;
+
+SONO_API void sono_image_sound_params_default(sono_image_sound_params *p);
+
+/* Validates p for a picture width columns wide and gives the number of
+ * STFT frames (of n_fft/2 + 1 bins) of its magnitude and the number of
+ * output samples.  SONO_ERR_INVALID for a parameter out of its range (or a
+ * NULL argument, or width 0), SONO_ERR_EMPTY when duration * sample_rate
+ * rounds to no sample, SONO_ERR_TOO_SHORT when fewer than n_fft samples
+ * are asked for without centring, SONO_ERR_TOO_LARGE beyond 2^40 samples
+ * or a matrix whose size overflows. */
+SONO_API int sono_image_sound_size(const sono_image_sound_params *p,
+                                   uint32_t width, size_t *frames,
+                                   size_t *length);
+/* The magnitude the picture stands for: mag holds frames x (n_fft/2 + 1)
+ * floats, frame-major (frames from sono_image_sound_size).  The codes of
+ * sono_image_sound_size, SONO_ERR_INVALID for an image that is not one
+ * (NULL pixels, a zero side, channels outside 1..4, depth not 8 or 16),
+ * SONO_ERR_NOMEM. */
+SONO_API int sono_image_to_magnitude(const sono_image *im,
+                                     const sono_image_sound_params *p,
+                                     float *mag);
+/* The sound: out holds `length` samples (sono_image_sound_size).  The
+ * result is normalised: scaled so that its largest absolute sample is 0.9,
+ * whatever range_db and the picture's brightness (those set only relative
+ * levels).  A black picture gives silence, all zeros, without phase
+ * reconstruction.  The codes of sono_image_to_magnitude and
+ * sono_phase_reconstruct; p->phase.progress is called as there. */
+SONO_API int sono_image_to_sound(const sono_image *im,
+                                 const sono_image_sound_params *p, float *out);
 
 #ifdef __cplusplus
 }

@@ -888,6 +888,53 @@ expect_fail "invert: a lossless image with --n-fft" 2 "--n-fft" "own" \
 expect_fail "invert: a lossless image with --sr" 2 "--sr" "own" \
     invert "$I/lossless.png" -o "$O/out.wav" --sr 8000
 
+# ---- hostile pictures ------------------------------------------------------
+
+# PNG and JPEG files from tests/hostile/images (written by
+# tests/hostile/make_images.py; tests/test_image.c holds what the library
+# must return for each): refused in one line naming the file, nothing
+# written, an existing output untouched.  FILE:NEEDLE, the needle being what
+# the line must say ("~" separates alternatives).
+HI=$(cd "$(dirname "$0")/../hostile/images" 2>/dev/null && pwd) ||
+    die "$(dirname "$0")/../hostile/images: missing"
+CORRUPT="corrupt~truncated~unsupported"
+BIG="too large"
+w=$O/out.wav
+for cmd in invert image2sound; do
+    if ! "$SONO" $cmd --help >/dev/null 2>&1; then
+        skip "$cmd: hostile pictures" "no '$cmd' command in this build"
+        continue
+    fi
+    for c in "png_width0.png:$CORRUPT" "png_height0.png:$CORRUPT" \
+        "png_2147483647x2147483647.png:$BIG" "png_70000x10.png:$BIG" \
+        "png_20000x20000.png:$BIG" "png_bomb_16000x16000.png:$CORRUPT" \
+        "png_bomb_16384x16384_rgba16.png:$CORRUPT" "png_cut_4096x4096.png:$CORRUPT" \
+        "png_ztxt_bomb.png:$CORRUPT" "png_chunk_len_7ffffff0.png:$CORRUPT" \
+        "png_bad_crc_ihdr.png:$CORRUPT" "png_bad_crc_idat.png:$CORRUPT" \
+        "png_palette_no_plte.png:$CORRUPT" "png_palette_depth16.png:$CORRUPT" \
+        "png_truncated.png:$CORRUPT" "png_signature_only.png:$CORRUPT" \
+        "jpeg_truncated.jpg:$CORRUPT" "jpeg_65500x65500.jpg:$BIG" \
+        "jpeg_16000x16000_lying.jpg:$CORRUPT" "jpeg_4096x4096_lying.jpg:$CORRUPT" \
+        "jpeg_huffman_oversubscribed.jpg:$CORRUPT" "jpeg_junk_after_soi.jpg:$CORRUPT" \
+        "jpeg_cmyk.jpg:$CORRUPT"; do
+        f=${c%%:*}
+        expect_fail "$cmd: hostile picture $f" 1 "$HI/$f" "${c#*:}" $cmd "$HI/$f" -o "$w"
+    done
+    # 0 bytes named .png: no signature to tell a picture from a .npy by.
+    expect_fail "$cmd: hostile picture png_empty.png (0 bytes)" 1 "$HI/png_empty.png" "" \
+        $cmd "$HI/png_empty.png" -o "$w"
+done
+# Valid pictures that are not spectrograms sono made.
+NOTSONO="not a lossless sono spectrogram"
+expect_fail "invert: a plain PNG picture (RGBA)" 1 "$HI/ok_png_300x1.png" "$NOTSONO" \
+    invert "$HI/ok_png_300x1.png" -o "$w"
+expect_fail "invert: a 16-bit grey PNG without sono's text" 1 "$HI/ok_png_grey16.png" \
+    "$NOTSONO" invert "$HI/ok_png_grey16.png" -o "$w"
+expect_fail "invert: a JPEG photograph" 1 "$DATA/chelsea.jpg" "$NOTSONO" \
+    invert "$DATA/chelsea.jpg" -o "$w"
+expect_fail "invert: --from image on a plain PNG" 1 "$HI/ok_png_1x1.png" "$NOTSONO" \
+    invert "$HI/ok_png_1x1.png" -o "$w" --from image
+
 # ---- warnings ------------------------------------------------------------------
 
 expect_warning "mel: --fmax 11100 above sr/2 (22050-Hz clip) warns once" "--fmax" "11100" \
