@@ -10,12 +10,14 @@ set -eu
 cd "$(dirname "$0")"
 BUILD=${SONO_BUILD_DIR:-build}
 
-# Debian packages: the compiler and build tools, the three libraries, and
+# Debian packages: the compiler and build tools, the libraries (FFTW,
+# libsndfile, libsoxr, libspng, libjpeg-turbo, LAPACKE over OpenBLAS), and
 # for the tests numpy/scipy/soundfile (the independent reference model),
-# matplotlib (whose colormaps the colormap tests compare with) and PIL (which
-# reads the PNGs of the picture tests).
-BUILD_PACKAGES="gcc libc6-dev make cmake pkg-config libfftw3-dev libsndfile1-dev libsoxr-dev libspng-dev libjpeg-dev"
-TEST_PACKAGES="python3 python3-numpy python3-scipy python3-soundfile python3-matplotlib python3-pil"
+# matplotlib (whose colormaps the colormap tests compare with), PIL (which
+# reads the PNGs of the picture tests) and scikit-learn (PCA and t-SNE to
+# compare with).
+BUILD_PACKAGES="gcc libc6-dev make cmake pkg-config libfftw3-dev libsndfile1-dev libsoxr-dev libspng-dev libjpeg-dev liblapacke-dev libopenblas-dev"
+TEST_PACKAGES="python3 python3-numpy python3-scipy python3-soundfile python3-matplotlib python3-pil python3-sklearn"
 
 need() {
     missing=""

@@ -1015,6 +1015,19 @@ SONO_API int sono_image_to_magnitude(const sono_image *im,
 SONO_API int sono_image_to_sound(const sono_image *im,
                                  const sono_image_sound_params *p, float *out);
 
+
+/* ------------------------------------------------------------------------ */
+/* Low-rank approximation (svd.c)                                            */
+
+/* ------------------------------------------------------------------------ */
+/* Embeddings: PCA and t-SNE (pca.c, tsne.c)                                 */
+
+/* ------------------------------------------------------------------------ */
+/* Butterworth filters (butter.c)                                            */
+
+/* ------------------------------------------------------------------------ */
+/* Spectrogram transforms (transform.c)                                      */
+
 #ifdef __cplusplus
 }
 #endif
