@@ -166,15 +166,11 @@ int effect_parse(cli_args *a, effect *e)
     a->i++;
     if (parse_positionals(a, e))
         return -1;
-    while (a->i < a->argc && effect_lookup(a->argv[a->i]) < 0) {
-        if (strncmp(a->argv[a->i], "--", 2) != 0) {
-            cli_error(e->name, "unexpected argument '%s' (not an effect or an option of "
-                      "%s)", a->argv[a->i], e->name);
-            return -1;
-        }
+    /* Options up to the next word that is not one; the caller reports a
+     * word that is not an effect either. */
+    while (a->i < a->argc && strncmp(a->argv[a->i], "--", 2) == 0)
         if (parse_option(a, e))
             return -1;
-    }
     return 0;
 }
 
