@@ -127,3 +127,91 @@ int sono__fft_inverse_float(sono__fft *f)
     fftwf_execute(f->inverse_f);
     return SONO_OK;
 }
+
+/* -- used by tsne_repulsion.c --
+ * Double-precision real FFTs in one or two dimensions: t-SNE convolves its
+ * interpolation grid with kernels whose values span many orders of
+ * magnitude, and the forces are sums of those products.  The grid's size
+ * changes as the embedding spreads, so plans are made with FFTW_ESTIMATE,
+ * under the planner mutex like the others. */
+struct sono__fftd {
+    size_t rows, cols;
+    double *real;
+    fftw_complex *spectrum;
+    fftw_plan forward, inverse;
+};
+
+sono__fftd *sono__fftd_new(size_t rows, size_t cols, int *err)
+{
+    sono__fftd *f = sono__calloc(1, sizeof *f);
+    int status = SONO_ERR_NOMEM;
+    if (!f)
+        goto fail;
+    if (rows < 1 || cols < 1 || rows > (size_t)1 << 24 || cols > (size_t)1 << 24 ||
+        rows * cols > (size_t)1 << 30) {
+        status = SONO_ERR_TOO_LARGE;
+        goto fail;
+    }
+    f->rows = rows;
+    f->cols = cols;
+    f->real = fftw_malloc(sizeof(double) * rows * cols);
+    f->spectrum = fftw_malloc(sizeof(fftw_complex) * rows * (cols / 2 + 1));
+    if (!f->real || !f->spectrum)
+        goto fail;
+    pthread_mutex_lock(&planner_lock);
+    if (rows == 1) {
+        f->forward = fftw_plan_dft_r2c_1d((int)cols, f->real, f->spectrum,
+                                          FFTW_ESTIMATE);
+        f->inverse = fftw_plan_dft_c2r_1d((int)cols, f->spectrum, f->real,
+                                          FFTW_ESTIMATE);
+    } else {
+        f->forward = fftw_plan_dft_r2c_2d((int)rows, (int)cols, f->real,
+                                          f->spectrum, FFTW_ESTIMATE);
+        f->inverse = fftw_plan_dft_c2r_2d((int)rows, (int)cols, f->spectrum,
+                                          f->real, FFTW_ESTIMATE);
+    }
+    pthread_mutex_unlock(&planner_lock);
+    if (!f->forward || !f->inverse)
+        goto fail;
+    return f;
+fail:
+    sono__fftd_free(f);
+    if (err)
+        *err = status;
+    return NULL;
+}
+
+void sono__fftd_free(sono__fftd *f)
+{
+    if (!f)
+        return;
+    pthread_mutex_lock(&planner_lock);
+    if (f->forward)
+        fftw_destroy_plan(f->forward);
+    if (f->inverse)
+        fftw_destroy_plan(f->inverse);
+    pthread_mutex_unlock(&planner_lock);
+    fftw_free(f->real);
+    fftw_free(f->spectrum);
+    sono__free(f);
+}
+
+double *sono__fftd_real(sono__fftd *f)
+{
+    return f->real;
+}
+
+double *sono__fftd_spectrum(sono__fftd *f)
+{
+    return (double *)f->spectrum;
+}
+
+void sono__fftd_forward(sono__fftd *f)
+{
+    fftw_execute(f->forward);
+}
+
+void sono__fftd_inverse(sono__fftd *f)
+{
+    fftw_execute(f->inverse);
+}

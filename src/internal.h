@@ -35,6 +35,21 @@ void sono__fft_inverse(sono__fft *f);
  * plan is made on first use (SONO_ERR_NOMEM if FFTW cannot make it). */
 int sono__fft_inverse_float(sono__fft *f);
 
+/* -- used by tsne_repulsion.c -- */
+/* Double-precision real FFTs of rows x cols values (rows = 1: one
+ * dimension), for convolutions on t-SNE's interpolation grid.  The plan owns
+ * a real buffer of rows x cols doubles and a spectrum of rows x (cols/2 + 1)
+ * complex values stored as (re, im) pairs; forward reads the first and
+ * writes the second, inverse the other way round, unnormalised, and
+ * overwrites the spectrum. */
+typedef struct sono__fftd sono__fftd;
+sono__fftd *sono__fftd_new(size_t rows, size_t cols, int *err);
+void sono__fftd_free(sono__fftd *f);
+double *sono__fftd_real(sono__fftd *f);
+double *sono__fftd_spectrum(sono__fftd *f);
+void sono__fftd_forward(sono__fftd *f);
+void sono__fftd_inverse(sono__fftd *f);
+
 /* A file written under a temporary name beside its target and renamed over
  * the target only on commit (atomic_file.c). */
 typedef struct sono__atomic_file {
