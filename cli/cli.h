@@ -54,6 +54,10 @@ int cli_size(const char *opt, const char *v, size_t min, size_t max,
 int cli_double(const char *opt, const char *v, double min, double max,
                double *out);
 
+/* --pcm 16|24 (integer output samples): 1 if consumed, 0 if not, -1 after
+ * reporting. */
+int cli_parse_pcm(cli_args *a, size_t *pcm);
+
 /* Finds v among count names and stores its position in *index; otherwise
  * reports "OPTION: must be a, b or c, got 'V'" and returns -1. */
 int cli_choice(const char *opt, const char *v, const char *const *names,
@@ -200,13 +204,17 @@ void cli_image_error(const char *path, int status);
 int cmd_info(int argc, char **argv);
 int cmd_stft(int argc, char **argv);
 int cmd_istft(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
 int cmd_mel(int argc, char **argv);
 int cmd_logfreq(int argc, char **argv);
 int cmd_mfcc(int argc, char **argv);
 int cmd_invert(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_transform(int argc, char **argv);
 int cmd_waveform(int argc, char **argv);
 int cmd_histogram(int argc, char **argv);
 int cmd_image2sound(int argc, char **argv);
+int cmd_embed(int argc, char **argv);
+int cmd_image_svd(int argc, char **argv);
 
 #endif

@@ -195,13 +195,9 @@ int cmd_filter(int argc, char **argv)
                 return EXIT_USAGE;
             continue;
         }
-        if ((m = cli_match(&a, "--pcm", 1)) != 0) {
-            if (m < 0 || cli_size("--pcm", a.value, 16, 24, &pcm))
+        if ((m = cli_parse_pcm(&a, &pcm)) != 0) {
+            if (m < 0)
                 return EXIT_USAGE;
-            if (pcm != 16 && pcm != 24) {
-                cli_error("--pcm", "must be 16 or 24, got '%s'", a.value);
-                return EXIT_USAGE;
-            }
             continue;
         }
         if (cli_parse_positional(&a, &c) < 0)

@@ -106,15 +106,8 @@ static int parse_output_options(cli_args *a, invert_opts *o, cli_common *c)
         o->report = 1;
         return 1;
     }
-    if ((m = cli_match(a, "--pcm", 1)) != 0) {
-        if (m < 0 || cli_size("--pcm", a->value, 16, 24, &o->pcm))
-            return -1;
-        if (o->pcm != 16 && o->pcm != 24) {
-            cli_error("--pcm", "must be 16 or 24, got '%s'", a->value);
-            return -1;
-        }
-        return 1;
-    }
+    if ((m = cli_parse_pcm(a, &o->pcm)) != 0)
+        return m;
     return 0;
 }
 

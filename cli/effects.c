@@ -141,7 +141,7 @@ static int parse_option(cli_args *a, effect *e)
     } else if (strcmp(name, "--features") == 0) {
         if (cli_choice("--features", a->value, features, 3, &i))
             return -1;
-        e->features = (sono_frame_features)i;
+        e->features = (sono_feature_kind)i;
     } else if (strcmp(name, "--perplexity") == 0) {
         if (cli_double("--perplexity", a->value, 1e-3, 1e6, &e->perplexity))
             return -1;

@@ -30,7 +30,7 @@ typedef struct effect {
     size_t rank;               /* svd, svd-mag */
     uint64_t seed;             /* shuffles, reorder tsne, grain-walk's start */
     embed_method method;       /* reorder */
-    sono_frame_features features;
+    sono_feature_kind features;
     size_t dims;               /* grain-walk: PCA components (default 8) */
     double perplexity;         /* reorder tsne */
     double low, high;          /* bandpass, Hz */

@@ -13,6 +13,7 @@ static const struct {
     {"info", cmd_info, "what an audio file or a .npy holds"},
     {"stft", cmd_stft, "short-time Fourier transform to .npy"},
     {"istft", cmd_istft, "inverse STFT of a complex .npy to audio"},
+    {"filter", cmd_filter, "Butterworth low-, high- or band-pass filter of audio"},
     {"mel", cmd_mel, "mel spectrogram to .npy"},
     {"logfreq", cmd_logfreq, "log-frequency spectrogram to .npy"},
     {"mfcc", cmd_mfcc, "MFCCs to .npy"},
@@ -21,6 +22,9 @@ static const struct {
     {"waveform", cmd_waveform, "the min/max envelope as a PNG, as audio editors draw it"},
     {"histogram", cmd_histogram, "amplitude histogram over time as a PNG"},
     {"image2sound", cmd_image2sound, "a picture into sound whose spectrogram shows it"},
+    {"embed", cmd_embed, "frames laid out by similarity (PCA or t-SNE), .npy or a plot"},
+    {"image-svd", cmd_image_svd, "a picture compressed to rank K per colour channel (SVD)"},
+    {"transform", cmd_transform, "effects on the STFT (phase, order, masks, SVD, reorder, band-pass)"},
 };
 
 static void usage(FILE *out)

@@ -588,3 +588,17 @@ void cli_phase_progress(cli_phase *p)
     if (isatty(2) && p->params.method != SONO_PHASE_PGHI)
         p->params.progress = count_iterations;
 }
+
+int cli_parse_pcm(cli_args *a, size_t *pcm)
+{
+    int m = cli_match(a, "--pcm", 1);
+    if (m == 0)
+        return 0;
+    if (m < 0 || cli_size("--pcm", a->value, 16, 24, pcm))
+        return -1;
+    if (*pcm != 16 && *pcm != 24) {
+        cli_error("--pcm", "must be 16 or 24, got '%s'", a->value);
+        return -1;
+    }
+    return 1;
+}

@@ -888,6 +888,48 @@ expect_fail "invert: a lossless image with --n-fft" 2 "--n-fft" "own" \
 expect_fail "invert: a lossless image with --sr" 2 "--sr" "own" \
     invert "$I/lossless.png" -o "$O/out.wav" --sr 8000
 
+# ---- embed ---------------------------------------------------------------
+
+# ok.wav has 44 frames with the defaults, stereo.wav 2 and short300.wav 1.
+o=$O/out.npy
+expect_fail "embed: --method foo" 2 "--method" "foo" embed "$I/ok.wav" -o "$o" --method foo
+expect_fail "embed: no --method" 2 "--method" "pca|tsne" embed "$I/ok.wav" -o "$o"
+for v in 0 3 abc; do
+    expect_fail "embed: --dims $v" 2 "--dims" "$v" embed "$I/ok.wav" -o "$o" --method tsne --dims "$v"
+done
+for v in 0 -5 nan abc; do
+    expect_fail "embed: --perplexity $v" 2 "--perplexity" "$v" \
+        embed "$I/ok.wav" -o "$o" --method tsne --perplexity "$v"
+done
+expect_fail "embed: --perplexity 44, not below the 44 frames of ok.wav" 2 "--perplexity" "44" \
+    embed "$I/ok.wav" -o "$o" --method tsne --perplexity 44
+expect_fail "embed: --perplexity 1000 with 44 frames" 2 "--perplexity" "1000|44" \
+    embed "$I/ok.wav" -o "$o" --method tsne --perplexity 1000
+expect_fail "embed: --features foo" 2 "--features" "foo" \
+    embed "$I/ok.wav" -o "$o" --method pca --features foo
+expect_fail "embed: --iters 249 (t-SNE needs 250)" 2 "--iters" "249" \
+    embed "$I/ok.wav" -o "$o" --method tsne --iters 249
+expect_fail "embed: --threads 0" 2 "--threads" "0" embed "$I/ok.wav" -o "$o" --method tsne --threads 0
+expect_fail "embed: --perplexity with --method pca" 2 "--perplexity" "tsne" \
+    embed "$I/ok.wav" -o "$o" --method pca --perplexity 5
+expect_fail "embed: --dims 2 with --n-mels 1 for PCA" 2 "--dims" "2|1" \
+    embed "$I/ok.wav" -o "$o" --method pca --dims 2 --n-mels 1
+for ext in txt wav npz; do
+    expect_fail "embed: output named .$ext" 2 "$O/out.$ext" ".npy|.png" \
+        embed "$I/ok.wav" -o "$O/out.$ext" --method pca
+done
+expect_fail "embed: 1 frame (300 samples)" 1 "$I/short300.wav" "1 frame" \
+    embed "$I/short300.wav" -o "$o" --method pca
+expect_fail "embed: 2 frames, t-SNE at the default perplexity 30" 1 "$I/stereo.wav" "2 frames|30" \
+    embed "$I/stereo.wav" -o "$O/out.png" --method tsne
+expect_fail "embed: missing input file" 1 "$I/missing.wav" "$ENOENT" \
+    embed "$I/missing.wav" -o "$o" --method pca
+expect_fail "embed: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" \
+    embed "$I/nan.wav" -o "$o" --method pca
+expect_fail "embed: unknown option --frobnicate" 2 "--frobnicate" "" \
+    embed "$I/ok.wav" -o "$o" --method pca --frobnicate
+expect_fail "embed: missing -o" 2 "-o|--output" "" embed "$I/ok.wav" --method pca
+
 # ---- hostile pictures ------------------------------------------------------
 
 # PNG and JPEG files from tests/hostile/images (written by
@@ -899,11 +941,17 @@ HI=$(cd "$(dirname "$0")/../hostile/images" 2>/dev/null && pwd) ||
     die "$(dirname "$0")/../hostile/images: missing"
 CORRUPT="corrupt~truncated~unsupported"
 BIG="too large"
-w=$O/out.wav
-for cmd in invert image2sound; do
+for cmd in invert image2sound image-svd; do
     if ! "$SONO" $cmd --help >/dev/null 2>&1; then
         skip "$cmd: hostile pictures" "no '$cmd' command in this build"
         continue
+    fi
+    # image-svd writes a PNG and needs its rank.
+    w=$O/out.wav
+    extra=
+    if [ "$cmd" = image-svd ]; then
+        w=$O/out.png
+        extra="--rank 5"
     fi
     for c in "png_width0.png:$CORRUPT" "png_height0.png:$CORRUPT" \
         "png_2147483647x2147483647.png:$BIG" "png_70000x10.png:$BIG" \
@@ -918,12 +966,13 @@ for cmd in invert image2sound; do
         "jpeg_huffman_oversubscribed.jpg:$CORRUPT" "jpeg_junk_after_soi.jpg:$CORRUPT" \
         "jpeg_cmyk.jpg:$CORRUPT"; do
         f=${c%%:*}
-        expect_fail "$cmd: hostile picture $f" 1 "$HI/$f" "${c#*:}" $cmd "$HI/$f" -o "$w"
+        expect_fail "$cmd: hostile picture $f" 1 "$HI/$f" "${c#*:}" $cmd "$HI/$f" -o "$w" $extra
     done
     # 0 bytes named .png: no signature to tell a picture from a .npy by.
     expect_fail "$cmd: hostile picture png_empty.png (0 bytes)" 1 "$HI/png_empty.png" "" \
-        $cmd "$HI/png_empty.png" -o "$w"
+        $cmd "$HI/png_empty.png" -o "$w" $extra
 done
+w=$O/out.wav
 # Valid pictures that are not spectrograms sono made.
 NOTSONO="not a lossless sono spectrogram"
 expect_fail "invert: a plain PNG picture (RGBA)" 1 "$HI/ok_png_300x1.png" "$NOTSONO" \
@@ -934,6 +983,172 @@ expect_fail "invert: a JPEG photograph" 1 "$DATA/chelsea.jpg" "$NOTSONO" \
     invert "$DATA/chelsea.jpg" -o "$w"
 expect_fail "invert: --from image on a plain PNG" 1 "$HI/ok_png_1x1.png" "$NOTSONO" \
     invert "$HI/ok_png_1x1.png" -o "$w" --from image
+
+# ---- filter ------------------------------------------------------------------
+
+w=$O/out.wav
+expect_fail "filter: missing input file" 1 "$I/missing.wav" "$ENOENT" \
+    filter "$I/missing.wav" -o "$w" --lowpass 1000
+expect_fail "filter: text file named .wav" 1 "$I/text.wav" "" \
+    filter "$I/text.wav" -o "$w" --lowpass 1000
+# The output is open when the bad sample comes: its temporary must go.
+expect_fail "filter: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" \
+    filter "$I/nan.wav" -o "$w" --lowpass 1000
+expect_fail "filter: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
+    filter "$I/zero.wav" -o "$w" --lowpass 1000
+expect_fail "filter: -o in a directory that does not exist" 1 "$O/nodir/out.wav" \
+    "$ENOENT" filter "$I/ok.wav" -o "$O/nodir/out.wav" --lowpass 1000
+cp "$I/ok.wav" "$O/x.wav"
+expect_fail "filter: -o is the input" 2 "-o|--output" "x.wav" \
+    filter x.wav -o ./x.wav --lowpass 1000
+expect_fail "filter: no filter option" 2 "" "--lowpass|--highpass|--bandpass" \
+    filter "$I/ok.wav" -o "$w"
+expect_fail "filter: --lowpass and --highpass" 2 "--highpass" "--lowpass" \
+    filter "$I/ok.wav" -o "$w" --lowpass 1000 --highpass 2000
+expect_fail "filter: --bandpass and --lowpass" 2 "--lowpass" "--bandpass" \
+    filter "$I/ok.wav" -o "$w" --bandpass 300 3400 --lowpass 1000
+expect_fail "filter: --lowpass twice" 2 "--lowpass" "--lowpass" \
+    filter "$I/ok.wav" -o "$w" --lowpass 1000 --lowpass 2000
+expect_fail "filter: --bandpass 300 (one value, last argument)" 2 "--bandpass" \
+    "two values|300" filter "$I/ok.wav" -o "$w" --bandpass 300
+expect_fail "filter: --bandpass 300 -o OUT (one value)" 2 "--bandpass" "two values|300" \
+    filter "$I/ok.wav" --bandpass 300 -o "$w"
+expect_fail "filter: --bandpass=300 (one value)" 2 "--bandpass" "two values|300" \
+    filter "$I/ok.wav" -o "$w" --bandpass=300
+expect_fail "filter: --bandpass without values (last argument)" 2 "--bandpass" "two values" \
+    filter "$I/ok.wav" -o "$w" --bandpass
+expect_fail "filter: --bandpass 3400 300 (LOW > HIGH)" 2 "--bandpass" "3400|300" \
+    filter "$I/ok.wav" -o "$w" --bandpass 3400 300
+expect_fail "filter: --bandpass 300 300 (LOW = HIGH)" 2 "--bandpass" "300" \
+    filter "$I/ok.wav" -o "$w" --bandpass 300 300
+expect_fail "filter: --bandpass 300 11025 (HIGH = sr/2 of a 22050-Hz clip)" 2 "--bandpass" \
+    "11025" filter "$I/ok.wav" -o "$w" --bandpass 300 11025
+expect_fail "filter: --bandpass 300 30000 (HIGH above sr/2)" 2 "--bandpass" "30000|11025" \
+    filter "$I/ok.wav" -o "$w" --bandpass 300 30000
+expect_fail "filter: --bandpass 300 5000 --sr 8000 (HIGH above sr/2 after resampling)" 2 \
+    "--bandpass" "5000|4000" filter "$I/ok.wav" -o "$w" --bandpass 300 5000 --sr 8000
+expect_fail "filter: --lowpass 11025 (= sr/2 of a 22050-Hz clip)" 2 "--lowpass" "11025" \
+    filter "$I/ok.wav" -o "$w" --lowpass 11025
+expect_fail "filter: --highpass 9000 on 16-kHz speech.ogg" 2 "--highpass" "9000|8000" \
+    filter "$DATA/speech.ogg" -o "$w" --highpass 9000
+for v in -5 0 abc nan inf ""; do
+    expect_fail "filter: --lowpass '$v'" 2 "--lowpass" "'$v'" \
+        filter "$I/ok.wav" -o "$w" --lowpass "$v"
+    expect_fail "filter: --highpass '$v'" 2 "--highpass" "'$v'" \
+        filter "$I/ok.wav" -o "$w" --highpass "$v"
+done
+for v in -300 0 abc; do
+    expect_fail "filter: --bandpass $v 3400" 2 "--bandpass" "'$v'" \
+        filter "$I/ok.wav" -o "$w" --bandpass "$v" 3400
+    expect_fail "filter: --bandpass 300 $v" 2 "--bandpass" "'$v'" \
+        filter "$I/ok.wav" -o "$w" --bandpass 300 "$v"
+done
+for v in 0 11 -1 abc 2.5 ""; do
+    expect_fail "filter: --order '$v'" 2 "--order" "'$v'" \
+        filter "$I/ok.wav" -o "$w" --lowpass 1000 --order "$v"
+done
+# Designs whose b, a coefficients would be inaccurate in double (scipy's are
+# unstable): poles crowded near 0 Hz, near sr/2, or in a narrow band.
+expect_fail "filter: --lowpass 100 --order 10 (b, a inaccurate)" 2 "--lowpass" \
+    "100|order 10|inaccurate~accurately" filter "$I/ok.wav" -o "$w" --lowpass 100 --order 10
+expect_fail "filter: --highpass 11000 --order 8 (b, a inaccurate)" 2 "--highpass" \
+    "11000|order 8|accurately" filter "$I/ok.wav" -o "$w" --highpass 11000 --order 8
+expect_fail "filter: --bandpass 100 110 --order 4 (b, a inaccurate)" 2 "--bandpass" \
+    "100|110|order 4|accurately" filter "$I/ok.wav" -o "$w" --bandpass 100 110 --order 4
+expect_fail "filter: --pcm 20" 2 "--pcm" "20" \
+    filter "$I/ok.wav" -o "$w" --lowpass 1000 --pcm 20
+expect_fail "filter: --sr 22050.5" 2 "--sr" "22050.5" \
+    filter "$I/ok.wav" -o "$w" --lowpass 1000 --sr 22050.5
+expect_fail "filter: --channel 5 on a stereo WAV" 2 "--channel" "5" \
+    filter "$I/stereo.wav" -o "$w" --lowpass 1000 --channel 5
+expect_fail "filter: unknown option --frobnicate" 2 "--frobnicate" "" \
+    filter "$I/ok.wav" -o "$w" --lowpass 1000 --frobnicate
+expect_fail "filter: missing -o" 2 "-o|--output" "" filter "$I/ok.wav" --lowpass 1000
+# A step of 1.0 overshoots through a low-pass: 16-bit PCM clips it.
+{
+    wav_header 3 1 22050 32 4000
+    i=0
+    while [ "$i" -lt 1000 ]; do
+        printf '\000\000\200\077'
+        i=$((i + 1))
+    done
+} >"$I/ones.wav" || die "cannot generate $I/ones.wav"
+expect_warning "filter: overshoot clipped to 16-bit PCM warns" "out.wav" "clipped" \
+    filter "$I/ones.wav" -o out.wav --lowpass 1000 --pcm 16
+
+# ---- image-svd -----------------------------------------------------------------
+
+p=$O/out.png
+for v in 0 -1 abc 1.5 "" 65536 5x; do
+    expect_fail "image-svd: --rank '$v'" 2 "--rank" "'$v'" \
+        image-svd "$DATA/chelsea.jpg" -o "$p" --rank "$v"
+done
+expect_fail "image-svd: --rank without a value (last argument)" 2 "--rank" "needs a value" \
+    image-svd "$DATA/chelsea.jpg" -o "$p" --rank
+expect_fail "image-svd: no --rank" 2 "--rank" "no rank" image-svd "$DATA/chelsea.jpg" -o "$p"
+expect_fail "image-svd: missing -o" 2 "-o|--output" "" image-svd "$DATA/chelsea.jpg" --rank 5
+expect_fail "image-svd: -o named .jpg" 2 "$O/out.jpg" "PNG" \
+    image-svd "$DATA/chelsea.jpg" -o "$O/out.jpg" --rank 5
+expect_fail "image-svd: missing input file" 1 "$I/missing.png" "$ENOENT" \
+    image-svd "$I/missing.png" -o "$p" --rank 5
+expect_fail "image-svd: input is a directory" 1 "$I/adir" "" image-svd "$I/adir" -o "$p" --rank 5
+expect_fail "image-svd: not a picture (a WAV)" 1 "$I/ok.wav" "$CORRUPT" \
+    image-svd "$I/ok.wav" -o "$p" --rank 5
+cp "$I/text.wav" "$I/text.png"
+expect_fail "image-svd: text file named .png" 1 "$I/text.png" "$CORRUPT" \
+    image-svd "$I/text.png" -o "$p" --rank 5
+cp "$HI/ok_png_1x1.png" "$I/noread.png"
+chmod 000 "$I/noread.png"
+if (: <"$I/noread.png") 2>/dev/null; then
+    skip "image-svd: unreadable picture" "a mode-000 file is readable for this user (root?)"
+else
+    expect_fail "image-svd: unreadable picture (mode 000)" 1 "$I/noread.png" \
+        "Permission denied" image-svd "$I/noread.png" -o "$p" --rank 5
+fi
+expect_fail "image-svd: -o in a missing directory" 1 "$O/nodir/out.png" "does not exist" \
+    image-svd "$DATA/chelsea.jpg" -o "$O/nodir/out.png" --rank 5
+expect_fail "image-svd: unknown option --seed" 2 "--seed" "" \
+    image-svd "$DATA/chelsea.jpg" -o "$p" --rank 5 --seed 1
+
+# ---- transform -----------------------------------------------------------------
+
+w=$O/out.wav
+expect_fail "transform: no effect" 2 "transform" "effect" transform "$I/ok.wav" -o "$w"
+expect_fail "transform: unknown effect after one" 2 "wobble" "unknown effect" \
+    transform "$I/ok.wav" -o "$w" zero-phase wobble
+expect_fail "transform: unknown word before any effect" 2 "wobble" "" \
+    transform "$I/ok.wav" -o "$w" wobble
+for v in 0 -1 abc 1.5; do
+    expect_fail "transform: svd $v" 2 "svd" "$v" transform "$I/ok.wav" -o "$w" svd "$v"
+    expect_fail "transform: svd-mag $v" 2 "svd-mag" "$v" transform "$I/ok.wav" -o "$w" svd-mag "$v"
+done
+expect_fail "transform: svd without a rank" 2 "svd" "RANK" transform "$I/ok.wav" -o "$w" svd
+expect_fail "transform: svd followed by an effect, no rank" 2 "svd" "RANK" \
+    transform "$I/ok.wav" -o "$w" svd zero-phase
+expect_fail "transform: reorder without a method" 2 "reorder" "pca" transform "$I/ok.wav" -o "$w" reorder
+expect_fail "transform: reorder umap" 2 "reorder" "umap" transform "$I/ok.wav" -o "$w" reorder umap
+expect_fail "transform: reorder --features foo" 2 "--features" "foo" \
+    transform "$I/ok.wav" -o "$w" reorder pca --features foo
+expect_fail "transform: shuffle-time --seed abc" 2 "--seed" "abc" \
+    transform "$I/ok.wav" -o "$w" shuffle-time --seed abc
+expect_fail "transform: zero-phase --seed 1 (not its option)" 2 "zero-phase" "--seed" \
+    transform "$I/ok.wav" -o "$w" zero-phase --seed 1
+expect_fail "transform: grain-walk --dims 0" 2 "--dims" "0" \
+    transform "$I/ok.wav" -o "$w" grain-walk --dims 0
+expect_fail "transform: bandpass without values" 2 "bandpass" "LOW" transform "$I/ok.wav" -o "$w" bandpass
+expect_fail "transform: bandpass with one value" 2 "bandpass" "HIGH" \
+    transform "$I/ok.wav" -o "$w" bandpass 300
+expect_fail "transform: bandpass 3000 300 (LOW >= HIGH)" 2 "bandpass" "3000" \
+    transform "$I/ok.wav" -o "$w" bandpass 3000 300
+expect_fail "transform: bandpass 300 300" 2 "bandpass" "300" transform "$I/ok.wav" -o "$w" bandpass 300 300
+expect_fail "transform: bandpass 300 20000 (HIGH >= sr/2 of a 22050-Hz clip)" 2 "bandpass" "20000" \
+    transform "$I/ok.wav" -o "$w" bandpass 300 20000
+expect_fail "transform: bandpass --order 0" 2 "--order" "0" \
+    transform "$I/ok.wav" -o "$w" bandpass 300 3000 --order 0
+expect_fail "transform: missing input file" 1 "$I/missing.wav" "$ENOENT" \
+    transform "$I/missing.wav" -o "$w" zero-phase
+expect_fail "transform: text file named .wav" 1 "$I/text.wav" "" transform "$I/text.wav" -o "$w" zero-phase
+expect_fail "transform: missing -o" 2 "-o|--output" "" transform "$I/ok.wav" zero-phase
 
 # ---- warnings ------------------------------------------------------------------
 
