@@ -152,6 +152,9 @@ int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
 sono_source *cli_reopen_audio(const cli_common *c);
 /* ---- outputs (output.c) ---- */
 
+/* Reports a failed write of path (status from the library; errno, set to 0
+ * before the call, says why an I/O error happened); returns EXIT_FAIL. */
+int cli_write_error(const char *path, int status);
 /* Saves a PNG, reporting errors against the output path; 0 or EXIT_FAIL. */
 int cli_save_png(const cli_common *c, const sono_image *im);
 /* Writes n mono samples to path (WAV or FLAC by its name, the sample format

@@ -285,13 +285,7 @@ static int write_npy(const cli_common *c, float *y, size_t n, int dims)
     sono_npy_array a = {SONO_DTYPE_F32, 2, {n, (size_t)dims}, y};
     errno = 0;
     int err = sono_npy_save(c->output, &a);
-    if (err == SONO_OK)
-        return 0;
-    if (err == SONO_ERR_IO)
-        cli_error(c->output, "cannot write: %s", strerror(errno ? errno : EIO));
-    else
-        cli_error(c->output, "%s", sono_strerror(err));
-    return EXIT_FAIL;
+    return err == SONO_OK ? 0 : cli_write_error(c->output, err);
 }
 
 /* ---- the command ---- */

@@ -50,17 +50,20 @@ sono_sample_format cli_sample_format(const char *output, size_t pcm)
     return SONO_SAMPLE_FLOAT;
 }
 
+int cli_write_error(const char *path, int status)
+{
+    if (status == SONO_ERR_IO)
+        cli_error(path, "cannot write: %s", strerror(errno ? errno : EIO));
+    else
+        cli_error(path, "%s", sono_strerror(status));
+    return EXIT_FAIL;
+}
+
 int cli_save_png(const cli_common *c, const sono_image *im)
 {
     errno = 0;
     int err = sono_png_save(c->output, im);
-    if (err == SONO_OK)
-        return 0;
-    if (err == SONO_ERR_IO)
-        cli_error(c->output, "cannot write: %s", strerror(errno ? errno : EIO));
-    else
-        cli_error(c->output, "%s", sono_strerror(err));
-    return EXIT_FAIL;
+    return err == SONO_OK ? 0 : cli_write_error(c->output, err);
 }
 
 int cli_write_audio(const char *path, size_t pcm, double sample_rate, const float *y,

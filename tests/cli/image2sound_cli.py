@@ -27,23 +27,8 @@ import numpy as np
 import soundfile
 from PIL import Image
 
-failures = []
-passes = [0]
-
-
-def check(ok, what):
-    print("%s: %s" % ("ok" if ok else "FAIL", what))
-    if ok:
-        passes[0] += 1
-    else:
-        failures.append(what)
-
-
-def run(args):
-    r = subprocess.run(args, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError("%s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr.strip()))
-    return r.stdout
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, run, summary  # noqa: E402
 
 
 def grey(path):
@@ -223,8 +208,7 @@ def main():
                     part(sono, data, tmp)
             except Exception as e:  # a failed command: report it, go on
                 check(False, "%s: %s" % (part.__name__, e))
-    print("%d passed, %d failed" % (passes[0], len(failures)))
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -14,33 +14,17 @@ usage: render_cli.py SONO DATA_DIR WORKDIR
   16-bit quantisation step, and `invert` to audio gives the original length.
 Prints a line per check and 'N passed, M failed'.
 """
-import math
 import os
-import subprocess
 import sys
 
 import numpy as np
 import soundfile
 from PIL import Image
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, run, snr, summary  # noqa: E402
+
 C1 = 32.703195662574829
-failures = []
-passes = [0]
-
-
-def check(ok, what):
-    print("%s: %s" % ("ok" if ok else "FAIL", what))
-    if ok:
-        passes[0] += 1
-    else:
-        failures.append(what)
-
-
-def run(args):
-    r = subprocess.run(args, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError("%s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr.strip()))
-    return r.stdout
 
 
 def grey(path):
@@ -124,11 +108,6 @@ def sizes(sono, data, work):
           "--axes: %dx%d frame around the unchanged 300x200 picture" % (b.shape[1], b.shape[0]))
 
 
-def snr(x, y):
-    n = min(len(x), len(y))
-    return 10 * math.log10(np.sum(x[:n] ** 2) / max(np.sum((x[:n] - y[:n]) ** 2), 1e-300))
-
-
 def mono(path):
     x, sr = soundfile.read(path, dtype="float64")
     return (x.mean(axis=1) if x.ndim > 1 else x), sr
@@ -201,8 +180,7 @@ def main():
     colormaps(sono, work)
     sizes(sono, data, work)
     lossless(sono, data, work)
-    print("%d passed, %d failed" % (passes[0], len(failures)))
-    sys.exit(1 if failures else 0)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":

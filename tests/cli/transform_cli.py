@@ -14,9 +14,7 @@ and prints the documented storage ratio.  reorder tsne is reproducible by
 seed and plays the frames in the order of `sono embed`'s t-SNE.  Prints a line per check and
 'N passed, M failed'.
 """
-import math
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -25,30 +23,10 @@ import soundfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "reference"))
 import librosa_model as L  # noqa: E402
 
-failures = []
-passes = [0]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import check, run, snr, summary  # noqa: E402
+
 MASK = (1 << 64) - 1
-
-
-def check(ok, what):
-    print("%s: %s" % ("ok" if ok else "FAIL", what))
-    if ok:
-        passes[0] += 1
-    else:
-        failures.append(what)
-
-
-def run(args):
-    r = subprocess.run(args, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise RuntimeError("%s failed (%d): %s" % (" ".join(args), r.returncode, r.stderr.strip()))
-    return r.stdout
-
-
-def snr(ref, y):
-    n = min(len(ref), len(y))
-    e = np.sum((ref[:n] - y[:n]) ** 2)
-    return 10 * math.log10(np.sum(ref[:n] ** 2) / max(e, 1e-300))
 
 
 def splitmix64(state):
@@ -180,8 +158,7 @@ def main():
     ref = signal.lfilter(b, a, back(S))
     compare(["bandpass", "300", "3000"], ref)
 
-    print("%d passed, %d failed" % (passes[0], len(failures)))
-    sys.exit(1 if failures else 0)
+    sys.exit(summary())
 
 
 if __name__ == "__main__":
