@@ -19,7 +19,18 @@
  * popped and its unknown neighbours get their phase by the trapezoidal
  * rule, so that the integration path follows the ridges, where the
  * gradient estimates are reliable.  Coefficients far below the largest
- * are left at phase 0: their gradients are noise, and they hardly matter. */
+ * are left at phase 0: their gradients are noise, and they hardly matter.
+ *
+ * The heap gives each coefficient the phase predicted by one neighbour
+ * only, so an error in one gradient estimate is passed on unchecked.  A few
+ * sweeps of weighted least squares then refine the integration: each
+ * coefficient takes the circular mean of the phases its four neighbours
+ * predict for it (their phase plus the trapezoidal step), weighted by the
+ * neighbour's magnitude, i.e. the Gauss-Seidel update of
+ *     sum over neighbour pairs i, j of |c_i| |c_j| |e^{i phi_j} - e^{i (phi_i + step_ij)}|^2.
+ * Bins too close to DC or Nyquist, where the window's bell and its mirror
+ * image overlap and the gradient estimates are unreliable, keep the heap's
+ * phase (they still serve as neighbours). */
 #include <math.h>
 #include <string.h>
 
@@ -28,6 +39,12 @@
 #define PI 3.14159265358979323846
 /* Coefficients this far below the largest keep phase 0. */
 #define FLOOR_DB 100.0
+/* Red-black Gauss-Seidel sweeps of the least-squares refinement. */
+#define SWEEPS 3
+/* Coefficients this far below the largest keep the heap's phase: refining
+ * them too changed the SC of the benchmark clips by 0.07 dB at most, at
+ * about twice the cost. */
+#define RELAX_DB 60.0
 
 /* Squared misfit between the peak-normalised window and the Gaussian
  * exp(-pi t^2 / (x L^2)) centred where the window peaks. */
@@ -131,12 +148,21 @@ static uint32_t queue_pop(queue *q)
     return cell;
 }
 
+/* A cell's double while integrating, later the rotation of one of its steps
+ * (the refinement reuses the arrays). */
+typedef union slot {
+    double d;
+    sono_complex z;
+} slot;
+
 typedef struct pghi_work {
     size_t frames, bins;
+    double lambda;     /* 0 until the gradients are known */
+    float peak;        /* the largest magnitude */
     float *logmag;     /* frames x bins */
-    double *dt;        /* phase advance to the next frame, per frame step */
-    double *dw;        /* phase advance to the next bin, per bin step */
-    double *phase;
+    slot *dt;          /* phase advance to the next frame, per frame step */
+    slot *dw;          /* phase advance to the next bin, per bin step */
+    slot *phase;
     unsigned char *done;
     uint32_t *next;    /* the queues' links */
     queue *live;       /* coefficients with a phase, to spread from */
@@ -184,10 +210,10 @@ static void gradients(pghi_work *w, const sono_stft_params *p, double lambda)
                 ds_dt = 0.5 * (w->logmag[(t + 1) * K + k] - w->logmag[(t - 1) * K + k]);
             /* d phase/dx = 2 pi w + ds/dw / lambda, with ds/dw = n ds/dk,
              * times a samples per frame. */
-            w->dt[t * K + k] = a * (2.0 * PI * (double)k / n + n / lambda * ds_dk);
+            w->dt[t * K + k].d = a * (2.0 * PI * (double)k / n + n / lambda * ds_dk);
             /* d phase/dw = -lambda ds/dx, with ds/dx = ds_dt / a, times
              * 1 / n cycles per sample per bin. */
-            w->dw[t * K + k] = -lambda / (a * n) * ds_dt + centre_shift;
+            w->dw[t * K + k].d = -lambda / (a * n) * ds_dt + centre_shift;
         }
     }
 }
@@ -196,30 +222,30 @@ static void spread(pghi_work *w, size_t from)
 {
     const size_t K = w->bins;
     size_t t = from / K, k = from % K;
-    double ph = w->phase[from];
+    double ph = w->phase[from].d;
     size_t nb[4];
     double step[4];
     int count = 0;
     if (t + 1 < w->frames) {
         nb[count] = from + K;
-        step[count++] = 0.5 * (w->dt[from] + w->dt[from + K]);
+        step[count++] = 0.5 * (w->dt[from].d + w->dt[from + K].d);
     }
     if (t > 0) {
         nb[count] = from - K;
-        step[count++] = -0.5 * (w->dt[from] + w->dt[from - K]);
+        step[count++] = -0.5 * (w->dt[from].d + w->dt[from - K].d);
     }
     if (k + 1 < K) {
         nb[count] = from + 1;
-        step[count++] = 0.5 * (w->dw[from] + w->dw[from + 1]);
+        step[count++] = 0.5 * (w->dw[from].d + w->dw[from + 1].d);
     }
     if (k > 0) {
         nb[count] = from - 1;
-        step[count++] = -0.5 * (w->dw[from] + w->dw[from - 1]);
+        step[count++] = -0.5 * (w->dw[from].d + w->dw[from - 1].d);
     }
     for (int i = 0; i < count; i++) {
         if (w->done[nb[i]])
             continue;
-        w->phase[nb[i]] = ph + step[i];
+        w->phase[nb[i]].d = ph + step[i];
         w->done[nb[i]] = 1;
         queue_push(w->live, nb[i]);
     }
@@ -231,10 +257,122 @@ static void flood(pghi_work *w, size_t seed)
 {
     uint32_t cell;
     w->done[seed] = 1;
-    w->phase[seed] = 0.0;
+    w->phase[seed].d = 0.0;
     queue_push(w->live, seed);
     while ((cell = queue_pop(w->live)) != NONE)
         spread(w, cell);
+}
+
+/* exp(i x), in single precision once x is brought into [-pi, pi]: the
+ * phases grow to thousands of radians. */
+static sono_complex cis(double x)
+{
+    float r = (float)(x - 2.0 * PI * nearbyint(x / (2.0 * PI)));
+    sono_complex z = {cosf(r), sinf(r)};
+    return z;
+}
+
+/* acc += a b, or a conj(b) if conj */
+static inline void mul_acc(float *re, float *im, sono_complex a, sono_complex b,
+                           int conj)
+{
+    float bi = conj ? -b.im : b.im;
+    *re += a.re * b.re - a.im * bi;
+    *im += a.re * bi + a.im * b.re;
+}
+
+typedef struct relax_job {
+    pghi_work *w;
+    sono_complex *c;   /* the coefficients, refined in place */
+    slot *et;          /* .z: rotation from cell i to i + bins (next frame) */
+    slot *ew;          /* .z: rotation from cell i to i + 1 (next bin) */
+    size_t skip;       /* bins [skip, bins - skip) are updated */
+    float min2;        /* and of those the cells with |c|^2 >= min2 */
+    int colour;        /* (frame + bin) % 2 of the cells updated */
+} relax_job;
+
+static inline int active(const relax_job *r, size_t i)
+{
+    return r->c[i].re * r->c[i].re + r->c[i].im * r->c[i].im >= r->min2;
+}
+
+/* The rotations of the trapezoidal steps to the next frame that the
+ * refinement uses, for frames [begin, end), over the phases (no longer
+ * needed). */
+static void time_rotations(void *ctx, size_t begin, size_t end, int worker)
+{
+    const relax_job *r = ctx;
+    const slot *dt = r->w->dt;
+    const size_t T = r->w->frames, K = r->w->bins;
+    (void)worker;
+    for (size_t i = begin * K; i < end * K && i + K < T * K; i++)
+        if (active(r, i) || active(r, i + K))
+            r->et[i].z = cis(0.5 * (dt[i].d + dt[i + K].d));
+}
+
+/* The same to the next bin, over the time steps (used by now). */
+static void bin_rotations(void *ctx, size_t begin, size_t end, int worker)
+{
+    const relax_job *r = ctx;
+    const slot *dw = r->w->dw;
+    const size_t K = r->w->bins;
+    (void)worker;
+    for (size_t i = begin * K; i < end * K; i++)
+        if (i % K + 1 < K && (active(r, i) || active(r, i + 1)))
+            r->ew[i].z = cis(0.5 * (dw[i].d + dw[i + 1].d));
+}
+
+/* One half-sweep for frames [begin, end): every cell of one colour takes
+ * the direction of the sum of its neighbours' predictions, each the
+ * neighbour's coefficient turned by the step, which weighs them by the
+ * neighbour's magnitude, and keeps its own magnitude.  The neighbours are
+ * all of the other colour, so frames can be done in any order. */
+static void relax_frames(void *ctx, size_t begin, size_t end, int worker)
+{
+    const relax_job *r = ctx;
+    const size_t T = r->w->frames, K = r->w->bins;
+    const slot *et = r->et, *ew = r->ew;
+    sono_complex *c = r->c;
+    (void)worker;
+    for (size_t t = begin; t < end; t++) {
+        size_t k = r->skip + ((t + r->skip + (size_t)r->colour) % 2);
+        for (; k + r->skip < K; k += 2) {
+            size_t i = t * K + k;
+            if (!active(r, i))
+                continue;
+            float re = 0.0f, im = 0.0f;
+            if (t + 1 < T)
+                mul_acc(&re, &im, c[i + K], et[i].z, 1);
+            if (t > 0)
+                mul_acc(&re, &im, c[i - K], et[i - K].z, 0);
+            mul_acc(&re, &im, c[i + 1], ew[i].z, 1);
+            mul_acc(&re, &im, c[i - 1], ew[i - 1].z, 0);
+            float r2 = re * re + im * im;
+            if (r2 > 0.0f) {
+                float g = sqrtf((c[i].re * c[i].re + c[i].im * c[i].im) / r2);
+                c[i].re = g * re;
+                c[i].im = g * im;
+            }
+        }
+    }
+}
+
+/* Refines the phases of the coefficients c (frames x bins, with their
+ * magnitudes) by SWEEPS red-black Gauss-Seidel sweeps of the least-squares
+ * integration described at the top.  Takes over w's phase and dt. */
+static void relax(pghi_work *w, size_t skip, int threads, sono_complex *c)
+{
+    const size_t T = w->frames, K = w->bins;
+    if (T < 2 || skip == 0 || K <= 2 * skip)
+        return;
+    const double min = (double)w->peak * pow(10.0, -RELAX_DB / 20.0);
+    relax_job r = {w, c, w->phase, w->dt, skip, (float)(min * min), 0};
+    sono__parallel_for(threads, T, time_rotations, &r);
+    sono__parallel_for(threads, T, bin_rotations, &r);
+    for (int sweep = 0; sweep < 2 * SWEEPS; sweep++) {
+        r.colour = sweep % 2;
+        sono__parallel_for(threads, T, relax_frames, &r);
+    }
 }
 
 static int integrate(pghi_work *w, const float *mag, const sono_stft_params *p)
@@ -255,6 +393,8 @@ static int integrate(pghi_work *w, const float *mag, const sono_stft_params *p)
     if (!(lambda > 0.0))
         return SONO_ERR_NOMEM;
     gradients(w, p, lambda);
+    w->lambda = lambda;
+    w->peak = mag[top];
     queue_init(w->live, w->next, w->logmag, floor_log, range);
     /* Usually one region holds every coefficient above the floor.  The
      * cells left after it seed further regions, largest first, from a
@@ -287,7 +427,7 @@ static int integrate(pghi_work *w, const float *mag, const sono_stft_params *p)
 
 typedef struct polar {
     const float *mag;
-    const double *phase;
+    const slot *phase;
     sono_complex *out;
     size_t bins;
 } polar;
@@ -298,9 +438,20 @@ static void to_complex(void *ctx, size_t begin, size_t end, int worker)
     const polar *q = ctx;
     (void)worker;
     for (size_t i = begin * q->bins; i < end * q->bins; i++) {
-        q->out[i].re = (float)((double)q->mag[i] * cos(q->phase[i]));
-        q->out[i].im = (float)((double)q->mag[i] * sin(q->phase[i]));
+        sono_complex z = cis(q->phase[i].d);
+        q->out[i].re = q->mag[i] * z.re;
+        q->out[i].im = q->mag[i] * z.im;
     }
+}
+
+/* The bins next to DC and Nyquist where the window's spectral bell and its
+ * mirror image overlap: within 2.5 standard deviations of the bell of the
+ * fitted Gaussian, whose spectrum exp(-pi lambda w^2) has a standard
+ * deviation of n_fft / sqrt(2 pi lambda) bins.  2 for Hann at win_length
+ * = n_fft. */
+static size_t edge_bins(const sono_stft_params *p, double lambda)
+{
+    return (size_t)ceil(2.5 * (double)p->n_fft / sqrt(2.0 * PI * lambda));
 }
 
 int sono__pghi_phase(const sono_stft_params *p, const float *mag,
@@ -316,9 +467,9 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
     if (sono__mul_size(frames, w.bins, &cells) != SONO_OK || cells >= UINT32_MAX)
         return SONO_ERR_TOO_LARGE;
     w.logmag = sono__malloc_array(cells, sizeof(float));
-    w.dt = sono__malloc_array(cells, sizeof(double));
-    w.dw = sono__malloc_array(cells, sizeof(double));
-    w.phase = sono__calloc(cells, sizeof(double));
+    w.dt = sono__malloc_array(cells, sizeof(slot));
+    w.dw = sono__malloc_array(cells, sizeof(slot));
+    w.phase = sono__calloc(cells, sizeof(slot));
     w.done = sono__malloc_array(cells, 1);
     w.next = sono__malloc_array(cells, sizeof(uint32_t));
     w.live = sono__malloc(sizeof *w.live);
@@ -327,7 +478,10 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
         status = integrate(&w, mag, p);
     if (status == SONO_OK) {
         polar q = {mag, w.phase, out, w.bins};
-        sono__parallel_for(sono__threads_resolve(threads), frames, to_complex, &q);
+        int nthreads = sono__threads_resolve(threads);
+        sono__parallel_for(nthreads, frames, to_complex, &q);
+        if (w.lambda > 0.0)
+            relax(&w, edge_bins(p, w.lambda), nthreads, out);
     }
     work_free(&w);
     return status;
