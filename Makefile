@@ -1,5 +1,9 @@
 # A thin front for the two commands; the build system is CMake (build/).
-.PHONY: all demo test install clean
+# `make fuzz` builds the libFuzzer targets of fuzz/ with clang into
+# build-fuzz/ and runs each for FUZZ_SECONDS (make -j2 fuzz: two at once);
+# findings go to build-fuzz/crashes/TARGET/ (docs/reliability.md).
+FUZZ_SECONDS ?= 60
+.PHONY: all demo test install clean fuzz
 all:
 	./sono.sh build
 demo:
@@ -8,5 +12,7 @@ test:
 	./sono.sh test
 install: all
 	cmake --install build
+fuzz:
+	$(MAKE) -C fuzz run BUILD=$(CURDIR)/build-fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 clean:
 	rm -rf build demo-output

@@ -219,5 +219,6 @@ int cmd_histogram(int argc, char **argv);
 int cmd_image2sound(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_image_svd(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 #endif

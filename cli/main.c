@@ -25,6 +25,7 @@ static const struct {
     {"embed", cmd_embed, "frames laid out by similarity (PCA or t-SNE), .npy or a plot"},
     {"image-svd", cmd_image_svd, "a picture compressed to rank K per colour channel (SVD)"},
     {"transform", cmd_transform, "effects on the STFT (phase, order, masks, SVD, reorder, band-pass)"},
+    {"bench", cmd_bench, "time the main workloads in-process (median of N runs, ms)"},
 };
 
 static void usage(FILE *out)

@@ -1236,6 +1236,41 @@ SONO_API int sono_argsort(const float *v, size_t n, size_t *order);
 SONO_API int sono_nearest_walk(const float *points, size_t n, size_t dims,
                                size_t start, size_t *order);
 
+/* ------------------------------------------------------------------------ */
+/* Benchmark support                                                         */
+
+/* What `sono bench` times besides the ordinary API: the floor of the STFT,
+ * FFTW's batched real forward FFT alone (fftwf_plan_many_dft_r2c, planned
+ * once with FFTW_ESTIMATE, single-threaded), over frames that are already
+ * cut, padded and windowed; and resampling of samples in memory.
+ *
+ * The plan owns an aligned input of frames x n_fft floats (frame-major,
+ * filled by the caller through sono_fft_floor_input) and an output of
+ * frames x (n_fft/2 + 1) complex values; each run transforms every frame,
+ * unnormalised, as numpy.fft.rfft.  The input is left as it is, so runs may
+ * be repeated.  SONO_ERR_INVALID for n_fft outside [2, SONO_MAX_N_FFT] or no
+ * frames, SONO_ERR_TOO_LARGE when the buffers exceed FFTW's int sizes. */
+typedef struct sono_fft_floor sono_fft_floor;
+
+SONO_API sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames,
+                                            int *err);
+SONO_API float *sono_fft_floor_input(sono_fft_floor *f);
+SONO_API const sono_complex *sono_fft_floor_output(const sono_fft_floor *f);
+SONO_API void sono_fft_floor_run(sono_fft_floor *f);
+/* Accepts NULL. */
+SONO_API void sono_fft_floor_free(sono_fft_floor *f);
+
+/* n samples of mono audio in memory from in_rate to out_rate with libsoxr's
+ * high-quality recipe, as sono_source_open does for files (librosa.resample
+ * with res_type='soxr_hq'): out receives exactly
+ * sono_resample_length(n, in_rate, out_rate) = ceil(n * out_rate / in_rate)
+ * samples (the tail cut or zero-padded, as librosa's fix_length).
+ * SONO_ERR_INVALID for rates that are not positive and finite or further
+ * apart than 256:1, SONO_ERR_EMPTY for n = 0. */
+SONO_API size_t sono_resample_length(size_t n, double in_rate, double out_rate);
+SONO_API int sono_resample(const float *in, size_t n, double in_rate,
+                           double out_rate, float *out);
+
 #ifdef __cplusplus
 }
 #endif

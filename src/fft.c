@@ -5,9 +5,12 @@
  * FFTW's planner is not thread-safe, so plan creation and destruction are
  * serialised by a mutex; executing a plan on its own buffers is safe from
  * any thread.  FFTW_ESTIMATE keeps planning cheap for odd sizes such as
- * 22050, which FFTW handles with its mixed-radix and Rader codelets. */
+ * 22050, which FFTW handles with its mixed-radix and Rader codelets.
+ * At the end, apart: the batched transform of `sono bench`'s fft-floor. */
 #include <fftw3.h>
+#include <limits.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -214,4 +217,86 @@ void sono__fftd_forward(sono__fftd *f)
 void sono__fftd_inverse(sono__fftd *f)
 {
     fftw_execute(f->inverse);
+}
+
+/* -- Benchmark support: sono_fft_floor_* (public, include/sono.h) --
+ * FFTW's batched real forward FFT alone, the floor under any STFT: one plan
+ * of fftwf_plan_many_dft_r2c over every frame, made once on buffers the
+ * object owns (aligned, so FFTW may use its SIMD codelets).  Out-of-place
+ * r2c transforms preserve their input, so the same frames can be run again. */
+struct sono_fft_floor {
+    size_t n_fft, frames, bins;
+    float *in;
+    fftwf_complex *out;
+    fftwf_plan plan;
+};
+
+sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int *err)
+{
+    sono_fft_floor *f = NULL;
+    size_t n_in, n_out;
+    int status = SONO_ERR_INVALID;
+    if (n_fft < 2 || n_fft > SONO_MAX_N_FFT || frames < 1)
+        goto fail;
+    status = SONO_ERR_TOO_LARGE;
+    if (frames > INT_MAX || sono__mul_size(n_fft, frames, &n_in) ||
+        sono__mul_size(n_fft / 2 + 1, frames, &n_out) ||
+        n_in > (size_t)INT_MAX || n_out > (size_t)INT_MAX ||
+        n_in > SIZE_MAX / sizeof(float) || n_out > SIZE_MAX / sizeof(fftwf_complex))
+        goto fail;
+    status = SONO_ERR_NOMEM;
+    if (!(f = sono__calloc(1, sizeof *f)))
+        goto fail;
+    f->n_fft = n_fft;
+    f->frames = frames;
+    f->bins = n_fft / 2 + 1;
+    f->in = fftwf_malloc(sizeof(float) * n_in);
+    f->out = fftwf_malloc(sizeof(fftwf_complex) * n_out);
+    if (!f->in || !f->out)
+        goto fail;
+    memset(f->in, 0, sizeof(float) * n_in);
+    int n = (int)n_fft;
+    pthread_mutex_lock(&planner_lock);
+    f->plan = fftwf_plan_many_dft_r2c(1, &n, (int)frames, f->in, NULL, 1, n,
+                                      f->out, NULL, 1, (int)f->bins,
+                                      FFTW_ESTIMATE);
+    pthread_mutex_unlock(&planner_lock);
+    if (!f->plan)
+        goto fail;
+    return f;
+fail:
+    sono_fft_floor_free(f);
+    if (err)
+        *err = status;
+    return NULL;
+}
+
+float *sono_fft_floor_input(sono_fft_floor *f)
+{
+    return f ? f->in : NULL;
+}
+
+const sono_complex *sono_fft_floor_output(const sono_fft_floor *f)
+{
+    return f ? (const sono_complex *)f->out : NULL;
+}
+
+void sono_fft_floor_run(sono_fft_floor *f)
+{
+    if (f)
+        fftwf_execute(f->plan);
+}
+
+void sono_fft_floor_free(sono_fft_floor *f)
+{
+    if (!f)
+        return;
+    if (f->plan) {
+        pthread_mutex_lock(&planner_lock);
+        fftwf_destroy_plan(f->plan);
+        pthread_mutex_unlock(&planner_lock);
+    }
+    fftwf_free(f->in);
+    fftwf_free(f->out);
+    sono__free(f);
 }
