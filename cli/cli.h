@@ -152,6 +152,8 @@ int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
 sono_source *cli_reopen_audio(const cli_common *c);
 /* ---- outputs (output.c) ---- */
 
+/* Prints s on stdout as a JSON string (quotes, escapes). */
+void cli_json_string(const char *s);
 /* Reports a failed write of path (status from the library; errno, set to 0
  * before the call, says why an I/O error happened); returns EXIT_FAIL. */
 int cli_write_error(const char *path, int status);

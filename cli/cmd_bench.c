@@ -72,21 +72,6 @@ static double median(const double *v, size_t n)
     return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
 
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
-}
-
 /* Whether any selected workload needs the input at 22.05 kHz. */
 static int needs_22k(const int *selected)
 {
@@ -256,7 +241,7 @@ int cmd_bench(int argc, char **argv)
     }
     if (json) {
         printf("{\"input\": ");
-        json_string(input);
+        cli_json_string(input);
         printf(", \"rate\": %.17g, \"samples\": %zu, \"seconds\": %.17g, \"frames\": %zu, "
                "\"n_fft\": %d, \"hop\": %d, \"runs\": %zu, \"warmup\": 1, \"threads\": %d, "
                "\"ms\": {", in.rate, in.n, (double)in.n / in.rate, frames, BENCH_N_FFT,
@@ -288,7 +273,7 @@ int cmd_bench(int argc, char **argv)
             if (!selected[i] || bench_workloads[i].setup)
                 continue;
             printf("%s\"%s\": ", sep, bench_workloads[i].name);
-            json_string(bench_workloads[i].unavailable);
+            cli_json_string(bench_workloads[i].unavailable);
             sep = ", ";
         }
         printf("}}\n");

@@ -11,22 +11,6 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-/* Prints s as a JSON string. */
-static void json_string(const char *s)
-{
-    putchar('"');
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
-}
-
 static int npy_info(const char *path, int json)
 {
     int err = SONO_OK;
@@ -45,7 +29,7 @@ static int npy_info(const char *path, int json)
     const char *dts = dt == SONO_DTYPE_C64 ? "complex64" : "float32";
     if (json) {
         printf("{\"file\": ");
-        json_string(path);
+        cli_json_string(path);
         printf(", \"kind\": \"npy\", \"dtype\": \"%s\", \"shape\": [%zu, %zu]}\n",
                dts, rows, cols);
     } else {
@@ -97,7 +81,7 @@ int cmd_info(int argc, char **argv)
     double seconds = info.frames >= 0 ? (double)info.frames / info.sample_rate : -1;
     if (json) {
         printf("{\"file\": ");
-        json_string(path);
+        cli_json_string(path);
         printf(", \"kind\": \"audio\", \"format\": \"%s\", \"subtype\": \"%s\", "
                "\"channels\": %d, \"sample_rate\": %.0f, \"frames\": %lld, "
                "\"duration\": %.6f}\n",

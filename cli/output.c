@@ -1,6 +1,7 @@
 /* Writing .npy and PNG results, with errors named by the output path.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -87,4 +88,19 @@ int cli_write_audio(const char *path, size_t pcm, double sample_rate, const floa
                  (unsigned long long)sono_writer_clipped(wr));
     sono_writer_close(wr);
     return 0;
+}
+
+void cli_json_string(const char *s)
+{
+    putchar('"');
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\')
+            printf("\\%c", ch);
+        else if (ch < 0x20)
+            printf("\\u%04x", ch);
+        else
+            putchar(ch);
+    }
+    putchar('"');
 }
