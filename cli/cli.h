@@ -113,6 +113,12 @@ int cli_db_column(void *ctx, const void *in, void *out);
 int cli_db_prepare(const char *subject, cli_db_map *m, const cli_db *d,
                    double peak, size_t rows);
 
+/* Finishes a float32 .npy of `rows` rows, through d's dB conversion when
+ * --db was given (peak: the largest value pushed); 0, or -1 after
+ * reporting. */
+int cli_finish_npy_db(const cli_common *c, sono_npy_writer *w, const cli_db *d,
+                      double peak, size_t rows);
+
 /* Help text of the option groups. */
 extern const char cli_help_audio[];
 extern const char cli_help_stft[];

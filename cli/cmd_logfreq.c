@@ -134,14 +134,8 @@ static int run(cli_common *c, const sono_logfreq_params *p, const cli_db *db,
     if (!(j.w = cli_new_npy(c, SONO_DTYPE_F32, bands)) ||
         cli_run_stft(c, src, on_frame, &j))
         goto done;
-    if (db->enabled) {
-        cli_db_map map;
-        if (cli_db_prepare(c->input, &map, db, j.peak, bands) ||
-            cli_finish_npy(c, j.w, cli_db_column, &map, bands, SONO_DTYPE_F32))
-            goto done;
-    } else if (cli_finish_npy(c, j.w, NULL, NULL, 0, SONO_DTYPE_F32)) {
+    if (cli_finish_npy_db(c, j.w, db, j.peak, bands))
         goto done;
-    }
     r = 0;
 done:
     sono_npy_writer_free(j.w);

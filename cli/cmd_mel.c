@@ -122,16 +122,8 @@ int cmd_mel(int argc, char **argv)
     double peak = 0.0;
     sono_npy_writer *w = cli_new_npy(&c, SONO_DTYPE_F32, c.mel.n_mels);
     int r = w ? cli_mel_stream(&c, src, (int)power, w, &peak) : EXIT_FAIL;
-    if (r == 0) {
-        cli_db_map map;
-        if (db.enabled)
-            r = cli_db_prepare(c.input, &map, &db, peak, c.mel.n_mels) ||
-                cli_finish_npy(&c, w, cli_db_column, &map, c.mel.n_mels,
-                               SONO_DTYPE_F32);
-        else
-            r = cli_finish_npy(&c, w, NULL, NULL, 0, SONO_DTYPE_F32);
-        r = r ? EXIT_FAIL : 0;
-    }
+    if (r == 0)
+        r = cli_finish_npy_db(&c, w, &db, peak, c.mel.n_mels) ? EXIT_FAIL : 0;
     sono_npy_writer_free(w);
     sono_source_close(src);
     return r;

@@ -102,14 +102,8 @@ int cmd_stft(int argc, char **argv)
                       j.bins);
     if (!j.column || !j.w || cli_run_stft(&c, src, on_frame, &j))
         goto done;
-    if (db.enabled) {
-        cli_db_map map;
-        if (cli_db_prepare(c.input, &map, &db, j.peak, j.bins) ||
-            cli_finish_npy(&c, j.w, cli_db_column, &map, j.bins, SONO_DTYPE_F32))
-            goto done;
-    } else if (cli_finish_npy(&c, j.w, NULL, NULL, 0, SONO_DTYPE_F32)) {
+    if (cli_finish_npy_db(&c, j.w, &db, j.peak, j.bins))
         goto done;
-    }
     r = 0;
 done:
     sono_npy_writer_free(j.w);

@@ -602,3 +602,15 @@ int cli_parse_pcm(cli_args *a, size_t *pcm)
     }
     return 1;
 }
+
+int cli_finish_npy_db(const cli_common *c, sono_npy_writer *w, const cli_db *d,
+                      double peak, size_t rows)
+{
+    if (!d->enabled)
+        return cli_finish_npy(c, w, NULL, NULL, 0, SONO_DTYPE_F32);
+    cli_db_map map;
+    return cli_db_prepare(c->input, &map, d, peak, rows) ||
+                   cli_finish_npy(c, w, cli_db_column, &map, rows, SONO_DTYPE_F32)
+               ? -1
+               : 0;
+}
