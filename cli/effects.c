@@ -244,12 +244,17 @@ static int svd(const effect *e, spectrogram *g)
                         g->s[i].im = m[i];
                 }
     } else if ((r = low_rank_layer(e, g, 2, m)) == 0) {
-        /* The approximated magnitude with the original phase; where the
-         * original is 0 its phase is taken as 0. */
+        /* The approximated magnitude with the original phase: S scaled by
+         * m / |S|; where the original is 0 its phase is taken as 0. */
         for (size_t i = 0; i < n; i++) {
-            float phase = atan2f(g->s[i].im, g->s[i].re);
-            g->s[i].re = m[i] * cosf(phase);
-            g->s[i].im = m[i] * sinf(phase);
+            float mag = hypotf(g->s[i].re, g->s[i].im);
+            if (mag > 0.0f) {
+                g->s[i].re *= m[i] / mag;
+                g->s[i].im *= m[i] / mag;
+            } else {
+                g->s[i].re = m[i];
+                g->s[i].im = 0.0f;
+            }
         }
     }
     free(m);
