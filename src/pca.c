@@ -43,6 +43,8 @@ int sono_pca(const float *x, size_t n, size_t d, size_t k, float *coords,
         return SONO_ERR_TOO_LARGE;
     if (sono_check_finite(x, nd, NULL) != SONO_OK)
         return SONO_ERR_NONFINITE;
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     size_t g = d <= n ? d : n;
     double *xc = sono__malloc_array(nd, sizeof *xc);
     double *mean = sono__calloc(d, sizeof *mean);

@@ -118,6 +118,8 @@ static void scale_columns(double *a, size_t m, size_t k, const double *s)
 int sono__low_rank_exact(const float *in, size_t rows, size_t cols,
                          size_t rank, float *out, double *sigma)
 {
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     size_t r = cols, c = rows, mn = min_size(r, c), n = r * c;
     double *x = to_double(in, n, NULL);
     double *u = sono__malloc_array(r, mn * sizeof *u);
@@ -260,6 +262,8 @@ int sono__low_rank_randomized(const float *in, size_t rows, size_t cols,
                               size_t rank, uint64_t seed, float *out,
                               double *sigma, int *iterations)
 {
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     sketch sk = {0};
     sk.r = cols;
     sk.c = rows;
@@ -324,6 +328,8 @@ int sono_low_rank(const float *in, size_t rows, size_t cols, size_t rank,
     for (size_t i = 0; i < n; i++)
         if (!isfinite(in[i]))
             return SONO_ERR_NONFINITE;
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     switch (sono__low_rank_method(rows, cols, rank)) {
     case SONO__LOW_RANK_COPY: {
         int err = sigma ? singular_values(in, rows, cols, sigma) : SONO_OK;

@@ -142,6 +142,8 @@ static void select_rows(void *ctx, size_t begin, size_t end, int worker)
 int sono__tsne_knn(const float *x, size_t n, size_t d, size_t k, int threads,
                    uint32_t *idx, float *dist)
 {
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     size_t rows = BLOCK_VALUES / n;
     if (rows < 8)
         rows = 8;
