@@ -154,8 +154,8 @@ sono_source *sono_source_open(const char *path, const sono_source_params *p,
     if (p->channel >= s->info.channels)
         goto fail;
     status = SONO_ERR_NOMEM;
-    s->interleaved = sono__malloc_array((size_t)BLOCK * (size_t)s->info.channels,
-                                        sizeof(float));
+    s->interleaved = sono__malloc_array2(BLOCK, (size_t)s->info.channels,
+                                         sizeof(float));
     s->mono = sono__malloc_array(BLOCK, sizeof(float));
     s->obuf = sono__malloc_array(BLOCK, sizeof(float));
     if (!s->interleaved || !s->mono || !s->obuf)

@@ -50,8 +50,8 @@ sono_writer *sono_writer_open(const char *path, sono_container c,
     if (!(w = sono__calloc(1, sizeof *w)))
         goto fail;
     w->channels = channels;
-    if (!(w->scratch = sono__malloc_array((size_t)CHUNK * (size_t)channels,
-                                          sizeof(float))))
+    if (!(w->scratch = sono__malloc_array2(CHUNK, (size_t)channels,
+                                           sizeof(float))))
         goto fail;
     if ((status = sono__atomic_open(&w->file, path)) != SONO_OK)
         goto fail;

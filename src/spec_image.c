@@ -276,9 +276,9 @@ int sono_spec_from_image(const sono_image *im, sono_spec *out)
         return SONO_ERR_FORMAT;
     out->rows = rows;
     out->frames = im->width;
-    out->values = sono__malloc_array(rows * out->frames, sizeof(float));
+    out->values = sono__malloc_array2(rows, out->frames, sizeof(float));
     if (has_phase)
-        out->phase = sono__malloc_array(rows * out->frames, sizeof(float));
+        out->phase = sono__malloc_array2(rows, out->frames, sizeof(float));
     if (!out->values || (has_phase && !out->phase)) {
         sono_spec_free(out);
         return SONO_ERR_NOMEM;
