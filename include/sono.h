@@ -913,11 +913,14 @@ typedef struct sono_spec {
  * also stands for anything below db_min, and decodes to 0), top row the
  * highest frequency, one column per frame; with phase, a 16-bit alpha
  * channel holding it in steps of 2 pi / 65536.  The axes go into text
- * entries.  Allocates *out. */
+ * entries.  Allocates *out.  SONO_ERR_INVALID for axes out of range or rows
+ * that are not theirs, SONO_ERR_TOO_LARGE beyond the image limits,
+ * SONO_ERR_NOMEM (also when the filterbank that counts the rows cannot be
+ * made). */
 SONO_API int sono_spec_to_image(const sono_spec *s, sono_image *out);
 /* Reads such an image back: SONO_ERR_FORMAT when it is not one (no or
- * unreadable description, a size that contradicts it).  Allocates the
- * values (and the phase when the image has alpha). */
+ * unreadable description, a size that contradicts it), SONO_ERR_NOMEM.
+ * Allocates the values (and the phase when the image has alpha). */
 SONO_API int sono_spec_from_image(const sono_image *im, sono_spec *out);
 SONO_API void sono_spec_free(sono_spec *s);
 
