@@ -63,6 +63,9 @@ sono_writer *sono_writer_open(const char *path, sono_container c,
     status = SONO_ERR_IO;
     if (!(w->sf = sf_open_fd(fileno(w->file.fp), SFM_WRITE, &info, 0)))
         goto fail;
+    /* libsndfile adds a PEAK chunk to float files, stamped with the time of
+     * writing: without it, the same samples make the same file. */
+    sf_command(w->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     return w;
 fail:
     sono_writer_close(w);
