@@ -165,7 +165,7 @@ static int check_plausible(const struct spng_ihdr *h, uint64_t file_size)
     return scanlines / 1032 > file_size ? SONO_ERR_FORMAT : SONO_OK;
 }
 
-int sono__png_read(FILE *fp, sono_image *im)
+int sono__png_read(FILE *fp, sono_image *im, const sono_image_limits *l)
 {
     struct stat st;
     int regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
@@ -177,7 +177,7 @@ int sono__png_read(FILE *fp, sono_image *im)
     struct spng_ihdr h;
     int fmt = 0, channels = 0, depth = 0;
     size_t len = 0;
-    if (spng_set_image_limits(ctx, SONO_IMAGE_MAX_SIDE, SONO_IMAGE_MAX_SIDE) ||
+    if (spng_set_image_limits(ctx, l->max_side, l->max_side) ||
         spng_set_chunk_limits(ctx, CHUNK_SIZE_LIMIT, CHUNK_CACHE_LIMIT) ||
         spng_set_png_file(ctx, fp)) {
         status = SONO_ERR_NOMEM;
@@ -185,7 +185,7 @@ int sono__png_read(FILE *fp, sono_image *im)
     }
     status = status_of(spng_get_ihdr(ctx, &h));
     if (status == SONO_OK)
-        status = sono__image_check_size(h.width, h.height);
+        status = sono__image_check_size(h.width, h.height, l);
     if (status == SONO_OK)
         status = choose_format(&h, &fmt, &channels, &depth);
     if (status == SONO_OK && regular)
@@ -253,7 +253,7 @@ int sono_png_save(const char *path, const sono_image *im)
     if (!path || !im || !im->pixels || im->channels < 1 || im->channels > 4 ||
         (im->depth != 8 && im->depth != 16))
         return SONO_ERR_INVALID;
-    int status = sono__image_check_size(im->width, im->height);
+    int status = sono__image_check_size(im->width, im->height, NULL);
     if (status != SONO_OK)
         return status == SONO_ERR_FORMAT ? SONO_ERR_INVALID : status;
     alloc_failed = 0;
