@@ -132,6 +132,9 @@ typedef int (*cli_frame_fn)(void *ctx, const sono_complex *frame);
 /* Opens the input audio as the options ask; reports errors and stores the
  * exit status for them in *status. */
 sono_source *cli_open_audio(const cli_common *c, int *status);
+/* Reports a failure of sono_audio_probe on path in one line (a file of too
+ * many channels with its count). */
+void cli_probe_error(const char *path, int err, const sono_audio_info *info);
 /* Streams the source through an STFT plan and calls fn for every frame;
  * reports errors (with the input's name) and returns 0 on success. */
 int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,

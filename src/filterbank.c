@@ -87,7 +87,7 @@ sono_mel *sono_mel_new(const sono_mel_params *p, double sample_rate,
     m->n_bins = n_fft / 2 + 1;
     m->first = sono__calloc(m->n_mels, sizeof(size_t));
     m->count = sono__calloc(m->n_mels, sizeof(size_t));
-    m->weights = sono__malloc_array(m->n_mels * m->n_bins, sizeof(float));
+    m->weights = sono__malloc_array2(m->n_mels, m->n_bins, sizeof(float));
     edges = sono__malloc_array(m->n_mels + 2, sizeof(double));
     if (!m->first || !m->count || !m->weights || !edges)
         goto fail;

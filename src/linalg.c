@@ -146,7 +146,7 @@ int sono__dgesdd(size_t m, size_t n, double *a, size_t lda, double *s,
     char jobz = u && vt ? 'S' : 'N';
     if (jobz == 'N')
         ldu = ldvt = 1;
-    lapack_int *iwork = sono__malloc_array(8 * (mn ? mn : 1), sizeof *iwork);
+    lapack_int *iwork = sono__malloc_array2(8, mn ? mn : 1, sizeof *iwork);
     if (!iwork)
         return SONO_ERR_NOMEM;
     double query = 0;

@@ -48,10 +48,10 @@ int sono_pca(const float *x, size_t n, size_t d, size_t k, float *coords,
     size_t g = d <= n ? d : n;
     double *xc = sono__malloc_array(nd, sizeof *xc);
     double *mean = sono__calloc(d, sizeof *mean);
-    double *gram = sono__malloc_array(g, g * sizeof *gram);
+    double *gram = sono__malloc_array2(g, g, sizeof *gram);
     double *val = sono__malloc_array(g, sizeof *val);
     double *top = sono__malloc_array(k, sizeof *top);
-    double *out = sono__malloc_array(n, k * sizeof *out);
+    double *out = sono__malloc_array2(n, k, sizeof *out);
     int status = SONO_ERR_NOMEM;
     if (!xc || !mean || !gram || !val || !top || !out)
         goto done;

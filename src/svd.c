@@ -122,8 +122,8 @@ int sono__low_rank_exact(const float *in, size_t rows, size_t cols,
         return SONO_ERR_IO;
     size_t r = cols, c = rows, mn = min_size(r, c), n = r * c;
     double *x = to_double(in, n, NULL);
-    double *u = sono__malloc_array(r, mn * sizeof *u);
-    double *vt = sono__malloc_array(mn, c * sizeof *vt);
+    double *u = sono__malloc_array2(r, mn, sizeof *u);
+    double *vt = sono__malloc_array2(mn, c, sizeof *vt);
     double *s = sono__malloc_array(mn, sizeof *s);
     int err = x && u && vt && s ? SONO_OK : SONO_ERR_NOMEM;
     if (err == SONO_OK)
@@ -205,15 +205,15 @@ static void sketch_free(sketch *sk)
 static int sketch_alloc(sketch *sk)
 {
     size_t r = sk->r, c = sk->c, l = sk->l, k = sk->k;
-    sk->y = sono__malloc_array(r, l * sizeof(double));
-    sk->z = sono__malloc_array(c, l * sizeof(double));
-    sk->rr = sono__malloc_array(l, l * sizeof(double));
-    sk->rc = sono__malloc_array(l, l * sizeof(double));
+    sk->y = sono__malloc_array2(r, l, sizeof(double));
+    sk->z = sono__malloc_array2(c, l, sizeof(double));
+    sk->rr = sono__malloc_array2(l, l, sizeof(double));
+    sk->rc = sono__malloc_array2(l, l, sizeof(double));
     sk->s = sono__malloc_array(l, sizeof(double));
-    sk->ur = sono__malloc_array(l, l * sizeof(double));
-    sk->vtr = sono__malloc_array(l, l * sizeof(double));
-    sk->t1 = sono__malloc_array(r, k * sizeof(double));
-    sk->w = sono__malloc_array(c, k * sizeof(double));
+    sk->ur = sono__malloc_array2(l, l, sizeof(double));
+    sk->vtr = sono__malloc_array2(l, l, sizeof(double));
+    sk->t1 = sono__malloc_array2(r, k, sizeof(double));
+    sk->w = sono__malloc_array2(c, k, sizeof(double));
     return sk->y && sk->z && sk->rr && sk->rc && sk->s && sk->ur && sk->vtr &&
                    sk->t1 && sk->w
                ? SONO_OK
