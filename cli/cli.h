@@ -125,7 +125,18 @@ extern const char cli_help_stft[];
 extern const char cli_help_mel[];
 extern const char cli_help_db[];
 
+/* ---- third-party chatter (quiet.c) ---- */
+
+/* Between these two, the stream stderr goes to /dev/null (file descriptor 2
+ * is untouched): libmpg123 prints notes about damaged MP3 data there.  Only
+ * library calls may run in between, never the program's own messages. */
+void cli_quiet_begin(void);
+void cli_quiet_end(void);
+
 /* ---- the audio -> frames pipeline (pipeline.c) ---- */
+
+/* Reports a failure of sono_audio_probe or sono_source_open on path. */
+void cli_audio_error(const char *path, int status);
 
 typedef int (*cli_frame_fn)(void *ctx, const sono_complex *frame);
 
@@ -210,6 +221,14 @@ extern const char cli_help_phase[];
 int cli_is_image(const char *path);
 /* Reports a failure of sono_image_load on path in one line. */
 void cli_image_error(const char *path, int status);
+
+/* ---- .npy inputs (npy_input.c) ---- */
+
+/* Reports a failure of sono_npy_load (matrix 0) or sono_npy_reader_open
+ * (matrix 1: it also refuses what is not a non-empty 2-D array) on path in
+ * one line: no .npy magic, a malformed or unsupported file, a shape too
+ * large. */
+void cli_npy_error(const char *path, int status, int matrix);
 
 /* ---- subcommands ---- */
 int cmd_info(int argc, char **argv);

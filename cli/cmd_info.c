@@ -16,10 +16,7 @@ static int npy_info(const char *path, int json)
     int err = SONO_OK;
     sono_npy_reader *r = sono_npy_reader_open(path, &err);
     if (!r) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(path, "not a 2-D float or complex .npy matrix");
-        else
-            cli_file_error(path, err);
+        cli_npy_error(path, err, 1);
         return EXIT_FAIL;
     }
     sono_dtype dt;
@@ -69,13 +66,11 @@ int cmd_info(int argc, char **argv)
     if (ends_with(path, ".npy"))
         return npy_info(path, json);
     sono_audio_info info;
+    cli_quiet_begin();
     int err = sono_audio_probe(path, &info);
+    cli_quiet_end();
     if (err != SONO_OK) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(path, "not an audio file that can be read (corrupt, empty, "
-                      "unsupported, or declaring 0 channels or 0 Hz)");
-        else
-            cli_file_error(path, err);
+        cli_audio_error(path, err);
         return EXIT_FAIL;
     }
     double seconds = info.frames >= 0 ? (double)info.frames / info.sample_rate : -1;

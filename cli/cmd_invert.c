@@ -452,10 +452,7 @@ int cmd_invert(int argc, char **argv)
     sono_npy_array in;
     int err = sono_npy_load(c.input, &in);
     if (err != SONO_OK) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(c.input, "not a float or complex .npy matrix");
-        else
-            cli_file_error(c.input, err);
+        cli_npy_error(c.input, err, 0);
         return EXIT_FAIL;
     }
     if (in.ndim != 2 || in.shape[0] == 0 || in.shape[1] == 0) {

@@ -83,10 +83,7 @@ int cmd_istft(int argc, char **argv)
     int err = SONO_OK;
     sono_npy_reader *rd = sono_npy_reader_open(c.input, &err);
     if (!rd) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(c.input, "not a 2-D float or complex .npy matrix");
-        else
-            cli_file_error(c.input, err);
+        cli_npy_error(c.input, err, 1);
         return EXIT_FAIL;
     }
     sono_dtype dt;

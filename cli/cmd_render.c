@@ -384,10 +384,7 @@ static int spec_from_npy(cli_common *c, const render_opts *o, sono_spec *s)
     sono_npy_array in;
     int err = sono_npy_load(c->input, &in);
     if (err != SONO_OK) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(c->input, "not a float or complex .npy matrix");
-        else
-            cli_file_error(c->input, err);
+        cli_npy_error(c->input, err, 0);
         return EXIT_FAIL;
     }
     int r = EXIT_FAIL;

@@ -3,22 +3,50 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
 #define BLOCK 8192
 
+void cli_audio_error(const char *path, int status)
+{
+    struct stat st;
+    if (status != SONO_ERR_FORMAT)
+        cli_file_error(path, status);
+    else if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+        cli_error(path, "is empty (0 bytes): not an audio file");
+    else
+        cli_error(path, "not an audio file that can be read (corrupt, "
+                  "unsupported, or declaring 0 channels or 0 Hz)");
+}
+
+/* The audio calls, with decoders' notes silenced (quiet.c). */
+static size_t read_quietly(sono_source *src, float *block, size_t n, int *err)
+{
+    cli_quiet_begin();
+    size_t got = sono_source_read(src, block, n, err);
+    cli_quiet_end();
+    return got;
+}
+
+static sono_source *open_quietly(const cli_common *c, int *err)
+{
+    cli_quiet_begin();
+    sono_source *src = sono_source_open(c->input, &c->audio, err);
+    cli_quiet_end();
+    return src;
+}
+
 sono_source *cli_open_audio(const cli_common *c, int *status)
 {
     sono_audio_info info;
+    cli_quiet_begin();
     int err = sono_audio_probe(c->input, &info);
+    cli_quiet_end();
     *status = EXIT_FAIL;
     if (err != SONO_OK) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(c->input, "not an audio file that can be read (corrupt, "
-                      "empty, unsupported, or declaring 0 channels or 0 Hz)");
-        else
-            cli_file_error(c->input, err);
+        cli_audio_error(c->input, err);
         return NULL;
     }
     if (c->audio.channel >= info.channels) {
@@ -32,9 +60,9 @@ sono_source *cli_open_audio(const cli_common *c, int *status)
         cli_warn(c->input, "truncated: the header declares more audio than the "
                  "file holds; reading the %lld frames that are there",
                  (long long)info.frames);
-    sono_source *src = sono_source_open(c->input, &c->audio, &err);
+    sono_source *src = open_quietly(c, &err);
     if (!src)
-        cli_file_error(c->input, err);
+        cli_audio_error(c->input, err);
     return src;
 }
 
@@ -58,7 +86,7 @@ int cli_run_stft_counted(const cli_common *c, sono_source *src, cli_frame_fn fn,
         goto done;
     }
     for (;;) {
-        size_t n = sono_source_read(src, block, BLOCK, &err);
+        size_t n = read_quietly(src, block, BLOCK, &err);
         if (err != SONO_OK) {
             if (err == SONO_ERR_NONFINITE)
                 cli_error(c->input, "contains NaN or infinite samples (in "
@@ -138,7 +166,7 @@ int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
         return EXIT_FAIL;
     }
     for (;;) {
-        size_t n = sono_source_read(src, block, BLOCK, &err);
+        size_t n = read_quietly(src, block, BLOCK, &err);
         if (err != SONO_OK) {
             if (err == SONO_ERR_NONFINITE)
                 cli_error(c->input, "contains NaN or infinite samples (in "
@@ -170,8 +198,8 @@ int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
 sono_source *cli_reopen_audio(const cli_common *c)
 {
     int err = SONO_OK;
-    sono_source *src = sono_source_open(c->input, &c->audio, &err);
+    sono_source *src = open_quietly(c, &err);
     if (!src)
-        cli_file_error(c->input, err);
+        cli_audio_error(c->input, err);
     return src;
 }
