@@ -293,6 +293,8 @@ static int on_frame(void *ctx, const sono_complex *frame)
     } else {
         sono_magnitude(frame, row, k->bins);
     }
+    if (cli_check_overflow(k->c->input, row, k->rows, "the spectrogram"))
+        return -1;
     if (k->phase)
         sono_phase(frame, k->phase + k->frames * k->rows, k->bins);
     k->frames++;

@@ -21,6 +21,15 @@ void cli_audio_error(const char *path, int status)
                   "unsupported, or declaring 0 channels or 0 Hz)");
 }
 
+int cli_check_overflow(const char *input, const float *v, size_t n, const char *what)
+{
+    if (sono_check_finite(v, n, NULL) == SONO_OK)
+        return 0;
+    cli_error(input, "%s overflows float32 (values beyond 3.4e38): the input's "
+              "values are too large for it", what);
+    return -1;
+}
+
 /* The audio calls, with decoders' notes silenced (quiet.c). */
 static size_t read_quietly(sono_source *src, float *block, size_t n, int *err)
 {
@@ -99,6 +108,10 @@ int cli_run_stft_counted(const cli_common *c, sono_source *src, cli_frame_fn fn,
         }
         if (n == 0)
             break;
+        if (cli_check_overflow(c->input, block, n, "the signal mixed to mono or resampled")) {
+            r = -1;
+            goto done;
+        }
         total += n;
         for (size_t used = 0; used < n;) {
             used += sono_stft_push(st, block + used, n - used);
@@ -180,6 +193,10 @@ int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
         }
         if (n == 0)
             break;
+        if (cli_check_overflow(c->input, block, n, "the signal mixed to mono or resampled")) {
+            r = EXIT_FAIL;
+            break;
+        }
         total += n;
         if (fn && fn(ctx, block, n)) {
             r = EXIT_FAIL;
