@@ -29,6 +29,9 @@ void cli_warn(const char *subject, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Prints the warnings kept since the start (print 1: the command
+ * succeeded), or drops them (0: it failed and said why in one line). */
+void cli_end_warnings(int print);
 /* Reports a library status about a file. */
 void cli_file_error(const char *path, int status);
 
