@@ -358,11 +358,20 @@ int cli_check_output(const cli_common *c)
         cli_error(c->output, "cannot write: directory '%s' is not writable", dir);
         return -1;
     }
-    if (stat(c->output, &so) == 0 && S_ISDIR(so.st_mode)) {
+    if (stat(c->output, &so) != 0 || S_ISREG(so.st_mode))
+        return 0;
+    if (S_ISDIR(so.st_mode)) {
         cli_error(c->output, "cannot write: is a directory");
         return -1;
     }
-    return 0;
+    /* Outputs are renamed into place (src/atomic_file.c), which would
+     * replace a FIFO or a device by a file. */
+    cli_error(c->output, "cannot write: not a regular file (%s); sono writes whole "
+              "files and renames them into place",
+              S_ISFIFO(so.st_mode) ? "a FIFO" : S_ISCHR(so.st_mode) ? "a character device"
+              : S_ISBLK(so.st_mode) ? "a block device" : S_ISSOCK(so.st_mode) ? "a socket"
+              : "a special file");
+    return -1;
 }
 
 void cli_db_init(cli_db *d)
