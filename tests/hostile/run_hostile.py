@@ -125,14 +125,14 @@ class Spawner:
                 # fails (EFBIG) as on a full disk instead of killing sono.
                 signal.signal(signal.SIGPIPE, signal.SIG_DFL)
                 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-                if q["fsize"] is not None:
-                    resource.setrlimit(resource.RLIMIT_FSIZE, (q["fsize"], q["fsize"]))
-                os.chdir(q["cwd"])
                 fds = [os.open("/dev/null", os.O_RDONLY),
                        os.open(q["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
                        os.open(q["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)]
                 for target, fd in enumerate(fds):
                     os.dup2(fd, target)
+                if q["fsize"] is not None:
+                    resource.setrlimit(resource.RLIMIT_FSIZE, (q["fsize"], q["fsize"]))
+                os.chdir(q["cwd"])
                 if q["drop"]:
                     os.setgroups([])
                     os.setgid(NOBODY)
@@ -241,9 +241,10 @@ class Runner:
         return (None if why else code), why, stdout, stderr, rep["maxrss"]
 
     def can_drop_to_nobody(self, inputs):
-        """None if uid 65534 can run sono on the inputs, else why not."""
+        """None if uid 65534 can run sono on the inputs and reach the output
+        directory, else why not."""
         script = 'test -x "$1" || exit 3; shift; for f; do test -r "$f" || exit 4; done'
-        for path in [self.sono] + inputs:
+        for path in [self.sono, self.out] + inputs:
             d = os.path.dirname(path)
             while d not in ("", "/"):
                 if not os.stat(d).st_mode & 0o001:
@@ -270,6 +271,7 @@ class Runner:
         fsize = int(setup["fsize"]) if "fsize" in setup else None
         drop = False
         if "rodir" in setup:
+            self.reset_out()
             if os.geteuid() == 0:
                 inputs = [a for a in argv[2:] if os.path.isfile(a) and a != out_abs]
                 why = self.can_drop_to_nobody(inputs)
