@@ -29,6 +29,9 @@ void cli_warn(const char *subject, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Prints the warnings kept since the start (print 1: the command
+ * succeeded), or drops them (0: it failed and said why in one line). */
+void cli_end_warnings(int print);
 /* Reports a library status about a file. */
 void cli_file_error(const char *path, int status);
 
@@ -125,7 +128,24 @@ extern const char cli_help_stft[];
 extern const char cli_help_mel[];
 extern const char cli_help_db[];
 
+/* ---- third-party chatter (quiet.c) ---- */
+
+/* Between these two, the stream stderr goes to /dev/null (file descriptor 2
+ * is untouched): libmpg123 prints notes about damaged MP3 data there.  Only
+ * library calls may run in between, never the program's own messages. */
+void cli_quiet_begin(void);
+void cli_quiet_end(void);
+
 /* ---- the audio -> frames pipeline (pipeline.c) ---- */
+
+/* Reports a failure of sono_audio_probe or sono_source_open on path. */
+void cli_audio_error(const char *path, int status);
+/* Inputs are checked to be finite as they are read, so a NaN or infinity in
+ * what is computed from them (`what`: "the spectrogram", "the output
+ * signal"...) is an overflow of float32 by values too large for it (from
+ * about 1e19, the power is infinite).  0 if the n values are finite, else
+ * -1 after saying so, naming the input. */
+int cli_check_overflow(const char *input, const float *v, size_t n, const char *what);
 
 typedef int (*cli_frame_fn)(void *ctx, const sono_complex *frame);
 
@@ -168,18 +188,22 @@ void cli_json_string(const char *s);
 int cli_write_error(const char *path, int status);
 /* Saves a PNG, reporting errors against the output path; 0 or EXIT_FAIL. */
 int cli_save_png(const cli_common *c, const sono_image *im);
-/* Writes n mono samples to path (WAV or FLAC by its name, the sample format
- * of cli_sample_format), warning about clipped samples; 0 or EXIT_FAIL. */
-int cli_write_audio(const char *path, size_t pcm, double sample_rate, const float *y,
-                    size_t n);
+/* Writes n mono samples computed from input to path (WAV or FLAC by its
+ * name, the sample format of cli_sample_format), warning about clipped
+ * samples; samples that overflowed (cli_check_overflow) are refused rather
+ * than clipped.  0 or EXIT_FAIL. */
+int cli_write_audio(const char *input, const char *path, size_t pcm, double sample_rate,
+                    const float *y, size_t n);
 
 /* Finishes an npy writer, reporting errors against the output path. */
 int cli_finish_npy(const cli_common *c, sono_npy_writer *w, sono_column_map map,
                    void *ctx, size_t out_rows, sono_dtype out_dtype);
 sono_npy_writer *cli_new_npy(const cli_common *c, sono_dtype dt, size_t rows);
-/* Pushes one column; when peak is not NULL, raises *peak to the largest of
- * the n float values first.  Returns 0, or non-zero after reporting. */
-int cli_push_column(const char *output, sono_npy_writer *w, const void *column,
+/* Pushes one column of n floats (2 per complex value); when peak is not
+ * NULL, raises *peak to the largest of them first.  A column that
+ * overflowed (cli_check_overflow) is refused.  Returns 0, or non-zero
+ * after reporting. */
+int cli_push_column(const cli_common *c, sono_npy_writer *w, const void *column,
                     size_t n, double *peak);
 
 /* The sample format of an audio output: --pcm 16 or 24 when given (pcm),
@@ -213,6 +237,14 @@ extern const char cli_help_phase[];
 int cli_is_image(const char *path);
 /* Reports a failure of sono_image_load on path in one line. */
 void cli_image_error(const char *path, int status);
+
+/* ---- .npy inputs (npy_input.c) ---- */
+
+/* Reports a failure of sono_npy_load (matrix 0) or sono_npy_reader_open
+ * (matrix 1: it also refuses what is not a non-empty 2-D array) on path in
+ * one line: no .npy magic, a malformed or unsupported file, a shape too
+ * large. */
+void cli_npy_error(const char *path, int status, int matrix);
 
 /* ---- subcommands ---- */
 int cmd_info(int argc, char **argv);

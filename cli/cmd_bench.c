@@ -179,9 +179,11 @@ int cmd_bench(int argc, char **argv)
     sono_signal sig = {0};
     sono_source_params_default(&sp);
     errno = 0;
+    cli_quiet_begin();
     int err = sono_load(input, &sp, &sig);
+    cli_quiet_end();
     if (err != SONO_OK) {
-        cli_file_error(input, err);
+        cli_audio_error(input, err);
         return EXIT_FAIL;
     }
     bench_input in = {sig.data[0], sig.frames, sig.sample_rate, NULL, 0, (int)threads};

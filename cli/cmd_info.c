@@ -16,10 +16,7 @@ static int npy_info(const char *path, int json)
     int err = SONO_OK;
     sono_npy_reader *r = sono_npy_reader_open(path, &err);
     if (!r) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(path, "not a 2-D float or complex .npy matrix");
-        else
-            cli_file_error(path, err);
+        cli_npy_error(path, err, 1);
         return EXIT_FAIL;
     }
     sono_dtype dt;
@@ -69,7 +66,9 @@ int cmd_info(int argc, char **argv)
     if (ends_with(path, ".npy"))
         return npy_info(path, json);
     sono_audio_info info;
+    cli_quiet_begin();
     int err = sono_audio_probe(path, &info);
+    cli_quiet_end();
     if (err != SONO_OK) {
         cli_probe_error(path, err, &info);
         return EXIT_FAIL;

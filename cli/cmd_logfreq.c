@@ -15,7 +15,7 @@ typedef struct logfreq_job {
     sono_logfreq *bank;
     double peak;
     sono_npy_writer *w;
-    const char *output;
+    const cli_common *c;
 } logfreq_job;
 
 static int on_frame(void *ctx, const sono_complex *frame)
@@ -26,7 +26,7 @@ static int on_frame(void *ctx, const sono_complex *frame)
     else
         sono_power(frame, j->spectrum, j->bins);
     sono_logfreq_apply(j->bank, j->spectrum, j->bands);
-    return cli_push_column(j->output, j->w, j->bands,
+    return cli_push_column(j->c, j->w, j->bands,
                            sono_logfreq_bands(j->bank), &j->peak);
 }
 
@@ -119,7 +119,7 @@ static int run(cli_common *c, const sono_logfreq_params *p, const cli_db *db,
 {
     int r;
     logfreq_job j = {power, sono_stft_bins(&c->stft), NULL, NULL, NULL, 0.0,
-                     NULL, c->output};
+                     NULL, c};
     j.bank = make_bank(c, p, sono_source_rate(src), &r);
     if (!j.bank)
         return r;

@@ -14,7 +14,7 @@ typedef struct mel_job {
     sono_mel *mel;
     double peak;
     sono_npy_writer *w;
-    const char *output;
+    const cli_common *c;
 } mel_job;
 
 static int on_frame(void *ctx, const sono_complex *frame)
@@ -25,7 +25,7 @@ static int on_frame(void *ctx, const sono_complex *frame)
     else
         sono_power(frame, j->spectrum, j->bins);
     sono_mel_apply(j->mel, j->spectrum, j->bands);
-    return cli_push_column(j->output, j->w, j->bands, sono_mel_bands(j->mel),
+    return cli_push_column(j->c, j->w, j->bands, sono_mel_bands(j->mel),
                            &j->peak);
 }
 
@@ -46,7 +46,7 @@ int cli_mel_stream(cli_common *c, sono_source *src, int power,
 {
     int r = EXIT_USAGE, err = SONO_OK;
     mel_job j = {power, sono_stft_bins(&c->stft), NULL, NULL, NULL, 0.0, w,
-                 c->output};
+                 c};
     int above_nyquist = cli_check_mel(c, sono_source_rate(src));
     if (above_nyquist < 0)
         goto done;

@@ -293,6 +293,8 @@ static int on_frame(void *ctx, const sono_complex *frame)
     } else {
         sono_magnitude(frame, row, k->bins);
     }
+    if (cli_check_overflow(k->c->input, row, k->rows, "the spectrogram"))
+        return -1;
     if (k->phase)
         sono_phase(frame, k->phase + k->frames * k->rows, k->bins);
     k->frames++;
@@ -384,10 +386,7 @@ static int spec_from_npy(cli_common *c, const render_opts *o, sono_spec *s)
     sono_npy_array in;
     int err = sono_npy_load(c->input, &in);
     if (err != SONO_OK) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(c->input, "not a float or complex .npy matrix");
-        else
-            cli_file_error(c->input, err);
+        cli_npy_error(c->input, err, 0);
         return EXIT_FAIL;
     }
     int r = EXIT_FAIL;

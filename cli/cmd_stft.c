@@ -15,7 +15,7 @@ typedef struct stft_job {
     float *column;
     double peak;
     sono_npy_writer *w;
-    const char *output;
+    const cli_common *c;
 } stft_job;
 
 static int on_frame(void *ctx, const sono_complex *frame)
@@ -27,9 +27,9 @@ static int on_frame(void *ctx, const sono_complex *frame)
             sono_magnitude(frame, j->column, j->bins);
         else
             sono_power(frame, j->column, j->bins);
-        return cli_push_column(j->output, j->w, j->column, j->bins, &j->peak);
+        return cli_push_column(j->c, j->w, j->column, j->bins, &j->peak);
     }
-    return cli_push_column(j->output, j->w, col, 0, NULL);
+    return cli_push_column(j->c, j->w, col, 2 * j->bins, NULL);
 }
 
 static void help(void)
@@ -95,7 +95,7 @@ int cmd_stft(int argc, char **argv)
     sono_source *src = cli_open_audio(&c, &open_status);
     if (!src)
         return open_status;
-    stft_job j = {kind, sono_stft_bins(&c.stft), NULL, 0.0, NULL, c.output};
+    stft_job j = {kind, sono_stft_bins(&c.stft), NULL, 0.0, NULL, &c};
     int r = EXIT_FAIL;
     j.column = malloc(j.bins * sizeof(float));
     j.w = cli_new_npy(&c, kind == OUT_COMPLEX ? SONO_DTYPE_C64 : SONO_DTYPE_F32,

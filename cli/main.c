@@ -57,7 +57,9 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
             cli_command = commands[i].name;
-            return commands[i].run(argc - 1, argv + 1);
+            int status = commands[i].run(argc - 1, argv + 1);
+            cli_end_warnings(status == 0);
+            return status;
         }
     }
     fprintf(stderr, "sono: %s: unknown command (see 'sono --help')\n", argv[1]);

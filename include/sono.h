@@ -45,6 +45,10 @@
  *   bins (or mel bands, or coefficients) and columns are frames, in C order.
  * - Objects are not thread-safe: one object is used by one thread at a time.
  *   Different objects may be used from different threads concurrently.
+ * - Files are written atomically: under a temporary name beside the target,
+ *   renamed over it on success.  A target that exists and is not a regular
+ *   file (a FIFO, a socket, a device such as /dev/null) is refused with
+ *   SONO_ERR_INVALID, not replaced.
  */
 #ifndef SONO_H
 #define SONO_H
