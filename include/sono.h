@@ -587,7 +587,10 @@ SONO_API sono_npy_writer *sono_npy_writer_new(const char *path, sono_dtype dt,
 SONO_API int sono_npy_writer_push(sono_npy_writer *w, const void *column);
 SONO_API size_t sono_npy_writer_columns(const sono_npy_writer *w);
 /* A transformation applied to every column as the file is written:
- * in has the writer's rows values, out has out_rows values of out_dtype. */
+ * in has the writer's rows values, out has out_rows values of out_dtype.
+ * It is called once per column, in column order, so it may carry state from
+ * one column to the next (a difference of frames).  A non-zero return stops
+ * the writing and is returned. */
 typedef int (*sono_column_map)(void *ctx, const void *in, void *out);
 /* Writes the file and renames it over the target.  map may be NULL (the
  * columns as pushed); otherwise it turns each column into out_rows values
@@ -595,6 +598,13 @@ typedef int (*sono_column_map)(void *ctx, const void *in, void *out);
 SONO_API int sono_npy_writer_finish(sono_npy_writer *w, sono_column_map map,
                                     void *ctx, size_t out_rows,
                                     sono_dtype out_dtype);
+/* The same for one value per column, written as a 1-D array of `columns`
+ * values (librosa's shape for onset_strength): map turns each column into
+ * one value of out_dtype, or, when NULL, the writer must have one row
+ * (SONO_ERR_INVALID otherwise) and its values are written as pushed. */
+SONO_API int sono_npy_writer_finish_vector(sono_npy_writer *w,
+                                           sono_column_map map, void *ctx,
+                                           sono_dtype out_dtype);
 /* Releases the writer; if not finished, nothing is left on disk. */
 SONO_API void sono_npy_writer_free(sono_npy_writer *w);
 
