@@ -745,8 +745,9 @@ typedef struct sono_onset_params {
 SONO_API void sono_onset_params_default(sono_onset_params *p);
 typedef struct sono_onset sono_onset;
 /* bands: values per frame (1 to 100000); n_fft and hop_length: the STFT's
- * (n_fft is only read with center).  NULL with SONO_ERR_INVALID or
- * SONO_ERR_NOMEM.  Memory: (shift + lag + 2) frames. */
+ * (1 to SONO_MAX_N_FFT; n_fft, at least 2, is only read with center).  NULL
+ * with SONO_ERR_INVALID or SONO_ERR_NOMEM.  Memory: (shift + lag + 2)
+ * frames. */
 SONO_API sono_onset *sono_onset_new(const sono_onset_params *p, size_t bands,
                                     size_t n_fft, size_t hop_length, int *err);
 SONO_API void sono_onset_free(sono_onset *o);

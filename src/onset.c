@@ -37,7 +37,8 @@ sono_onset *sono_onset_new(const sono_onset_params *p, size_t bands,
     int status = SONO_ERR_INVALID;
     sono_onset *o = NULL;
     if (!p || p->lag < 1 || p->lag > SONO_ONSET_MAX_LAG || p->max_size < 1 ||
-        p->max_size > SONO_ONSET_MAX_SIZE || bands < 1 || bands > 100000 || hop_length < 1 ||
+        p->max_size > SONO_ONSET_MAX_SIZE || bands < 1 || bands > 100000 ||
+        hop_length < 1 || hop_length > SONO_MAX_N_FFT ||
         (p->center && (n_fft < 2 || n_fft > SONO_MAX_N_FFT)))
         goto fail;
     status = SONO_ERR_NOMEM;
