@@ -122,6 +122,17 @@ int cli_db_prepare(const char *subject, cli_db_map *m, const cli_db *d,
 int cli_finish_npy_db(const cli_common *c, sono_npy_writer *w, const cli_db *d,
                       double peak, size_t rows);
 
+/* --weighting a (weighting.c): 1 if consumed (setting *weighting), 0 if
+ * not, -1 after reporting. */
+int cli_parse_weighting(cli_args *a, int *weighting);
+/* The A-weighting in dB of `rows` mel bands, at librosa.mel_frequencies of
+ * the mel options (fmax 0: sample_rate / 2), as perceptual_weighting is
+ * given them; malloc'd, NULL when out of memory. */
+double *cli_mel_weighting(const sono_mel_params *mel, double sample_rate, size_t rows);
+/* cli_finish_npy_db with --db given, the weighting added to each row. */
+int cli_finish_npy_weighted(const cli_common *c, sono_npy_writer *w, const cli_db *d,
+                            double peak, size_t rows, const double *offset);
+
 /* Help text of the option groups. */
 extern const char cli_help_audio[];
 extern const char cli_help_stft[];
@@ -254,6 +265,7 @@ int cmd_filter(int argc, char **argv);
 int cmd_mel(int argc, char **argv);
 int cmd_logfreq(int argc, char **argv);
 int cmd_mfcc(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 int cmd_invert(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_transform(int argc, char **argv);

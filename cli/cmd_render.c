@@ -30,12 +30,14 @@ typedef struct render_opts {
     int from_given;
     size_t length;
     int n_fft_given, n_mels_given;
+    int weighting;
 } render_opts;
 
 static void help(void)
 {
     printf("usage: sono render IN -o OUT.png [--scale linear|log|mel] [--cmap magma]\n"
            "                  [--top-db 80] [--size WxH] [--axes] [--lossless [--phase]]\n"
+           "                  [--weighting a]\n"
            "                  [audio] [stft] [mel]\n\n"
            "The spectrogram of IN (audio, or a .npy matrix written by sono) as a PNG: dB\n"
            "relative to the maximum, floored at --top-db, low frequencies at the bottom, one\n"
@@ -50,6 +52,9 @@ static void help(void)
            "                       --lossless)\n"
            "  --cmap NAME          magma (default), viridis, inferno, plasma, cividis, gray,\n"
            "                       blues, afmhot\n"
+           "  --weighting a        --scale mel: add the A-weighting of each band to the dB\n"
+           "                       values (librosa.perceptual_weighting), then show them\n"
+           "                       relative to their new maximum\n"
            "  --size WxH           resize by area averaging, e.g. 224x224\n"
            "  --axes               frame the picture with time and frequency ticks and a dB\n"
            "                       colorbar, as librosa.display.specshow\n"
@@ -157,6 +162,15 @@ static int check_options(const render_opts *o)
     if (o->lossless && (o->axes || o->size_given)) {
         cli_error(o->axes ? "--axes" : "--size", "does not apply to --lossless, "
                   "whose pixels are the values themselves");
+        return -1;
+    }
+    if (o->weighting && o->scale != SONO_FREQ_AXIS_MEL) {
+        cli_error("--weighting", "applies to --scale mel only");
+        return -1;
+    }
+    if (o->weighting && o->lossless) {
+        cli_error("--weighting", "does not apply to --lossless, which keeps the "
+                  "values to hear them again");
         return -1;
     }
     if (o->lossless && o->from == NPY_DB) {
@@ -482,6 +496,26 @@ static void to_relative_db(sono_spec *s, const render_opts *o)
     sono_to_db(s->values, n, &p);
 }
 
+/* --weighting a: the A-weighting of each mel band added to the relative dB
+ * values, which are then relative to their own maximum again and floored at
+ * -top_db, so that the picture keeps its range. */
+static int add_weighting(sono_spec *s, const render_opts *o)
+{
+    double *w = cli_mel_weighting(&s->axes.mel, s->axes.sample_rate, s->rows);
+    if (!w)
+        return SONO_ERR_NOMEM;
+    size_t n = s->rows * s->frames;
+    double peak = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        s->values[i] = (float)((double)s->values[i] + w[i % s->rows]);
+        peak = fmax(peak, s->values[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        s->values[i] = (float)fmax((double)s->values[i] - peak, -o->top_db);
+    free(w);
+    return SONO_OK;
+}
+
 /* Centre frequency of each row, for the axes. */
 static double *row_frequencies(const sono_spec *s)
 {
@@ -545,8 +579,10 @@ static int write_picture(const cli_common *c, sono_spec *s, const render_opts *o
     float *pic = malloc(w * h * sizeof *pic);
     float *out = malloc(ow * oh * sizeof *out);
     sono_image im = {0};
-    int err = SONO_ERR_NOMEM;
-    if (pic && out) {
+    int err = o->weighting ? add_weighting(s, o) : SONO_OK;
+    if (err == SONO_OK && (!pic || !out))
+        err = SONO_ERR_NOMEM;
+    if (err == SONO_OK) {
         /* Frame-major, row 0 the lowest frequency -> picture rows, top row
          * the highest frequency. */
         for (size_t t = 0; t < w; t++)
@@ -611,7 +647,7 @@ int cmd_render(int argc, char **argv)
             o.n_mels_given = 1;
         if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
             (m = cli_parse_stft(&a, &c)) || (m = parse_render_options(&a, &o)) ||
-            (m = cli_parse_mel(&a, &c))) {
+            (m = cli_parse_mel(&a, &c)) || (m = cli_parse_weighting(&a, &o.weighting))) {
             if (m < 0)
                 return EXIT_USAGE;
             continue;

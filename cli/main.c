@@ -17,6 +17,7 @@ static const struct {
     {"mel", cmd_mel, "mel spectrogram to .npy"},
     {"logfreq", cmd_logfreq, "log-frequency spectrogram to .npy"},
     {"mfcc", cmd_mfcc, "MFCCs to .npy"},
+    {"features", cmd_features, "one feature per frame (centroid, onset, rms...) to .npy"},
     {"render", cmd_render, "spectrogram picture (PNG), colormapped or lossless"},
     {"invert", cmd_invert, "magnitude, mel, MFCC or lossless PNG to audio"},
     {"waveform", cmd_waveform, "the min/max envelope as a PNG, as audio editors draw it"},

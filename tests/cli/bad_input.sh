@@ -1174,6 +1174,100 @@ expect_fail "transform: missing input file" 1 "$I/missing.wav" "$ENOENT" \
 expect_fail "transform: text file named .wav" 1 "$I/text.wav" "" transform "$I/text.wav" -o "$w" zero-phase
 expect_fail "transform: missing -o" 2 "-o|--output" "" transform "$I/ok.wav" zero-phase
 
+# ---- features and --weighting ---------------------------------------------------
+
+o=$O/out.npy
+# The input errors of the analysis commands, through each of the three paths:
+# STFT frames (centroid), spooled mel frames (onset), the signal's own frames
+# (rms, zcr).
+for k in centroid onset rms zcr; do
+    expect_fail "features --kind $k: missing input file" 1 "$I/missing.wav" "$ENOENT" \
+        features "$I/missing.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: text file named .wav" 1 "$I/text.wav" "" \
+        features "$I/text.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" \
+        features "$I/nan.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: float WAV with a +Inf sample" 1 "$I/inf.wav" "infinite" \
+        features "$I/inf.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
+        features "$I/zero.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: --duration 0" 1 "$I/ok.wav" "no audio samples" \
+        features "$I/ok.wav" -o "$o" --kind $k --duration 0
+    expect_fail "features --kind $k: output directory missing" 1 "$I/nodir/out.npy" "$ENOENT" \
+        features "$I/ok.wav" -o "$I/nodir/out.npy" --kind $k
+done
+for k in centroid rms zcr; do
+    expect_fail "features --kind $k: 300 samples with --no-center and n_fft 2048" 1 \
+        "$I/short300.wav" "300|--n-fft|2048" features "$I/short300.wav" -o "$o" --kind $k --no-center
+done
+expect_fail "features: no --kind" 2 "--kind" "" features "$I/ok.wav" -o "$o"
+for v in spectrum Centroid "" mfcc; do
+    expect_fail "features: --kind '$v'" 2 "--kind" "'$v'" features "$I/ok.wav" -o "$o" --kind "$v"
+done
+expect_fail "features: --kind without a value" 2 "--kind" "value" features "$I/ok.wav" -o "$o" --kind
+expect_fail "features: no input" 2 "" "input" features -o "$o" --kind rms
+expect_fail "features: no -o" 2 "-o" "" features "$I/ok.wav" --kind rms
+for v in 0 1 1.5 -0.1 abc nan 0.85x; do
+    expect_fail "features: --roll-percent $v" 2 "--roll-percent" "$v" \
+        features "$I/ok.wav" -o "$o" --kind rolloff --roll-percent "$v"
+done
+expect_fail "features: --roll-percent with --kind centroid" 2 "--roll-percent" "rolloff" \
+    features "$I/ok.wav" -o "$o" --kind centroid --roll-percent 0.5
+for v in 0 -1 abc 65537; do
+    expect_fail "features: --lag $v" 2 "--lag" "$v" features "$I/ok.wav" -o "$o" --kind onset --lag "$v"
+    expect_fail "features: --max-size $v" 2 "--max-size" "$v" \
+        features "$I/ok.wav" -o "$o" --kind onset --max-size "$v"
+done
+expect_fail "features: --lag with --kind rms" 2 "--lag" "onset" \
+    features "$I/ok.wav" -o "$o" --kind rms --lag 2
+expect_fail "features: --max-size=3 with --kind flatness" 2 "--max-size" "onset" \
+    features "$I/ok.wav" -o "$o" --kind flatness --max-size=3
+expect_fail "features: --n-mels with --kind centroid" 2 "--n-mels" "onset" \
+    features "$I/ok.wav" -o "$o" --kind centroid --n-mels 64
+expect_fail "features: --htk with --kind zcr" 2 "--htk" "onset" \
+    features "$I/ok.wav" -o "$o" --kind zcr --htk
+expect_fail "features: --window with --kind rms" 2 "--window" "rms" \
+    features "$I/ok.wav" -o "$o" --kind rms --window hamming
+expect_fail "features: --win-length with --kind zcr" 2 "--win-length" "zcr" \
+    features "$I/ok.wav" -o "$o" --kind zcr --win-length 1024
+expect_fail "features: --pad-mode with --kind zcr" 2 "--pad-mode" "zcr|edge" \
+    features "$I/ok.wav" -o "$o" --kind zcr --pad-mode reflect
+expect_fail "features: --no-center with --kind onset" 2 "--no-center" "onset" \
+    features "$I/ok.wav" -o "$o" --kind onset --no-center
+expect_fail "features: --n-fft 256 under the default hop 512" 2 "--n-fft" "256|512|--hop" \
+    features "$I/ok.wav" -o "$o" --kind centroid --n-fft 256
+expect_fail "features: --win-length 300 under the default hop 512" 2 "--win-length" "300|512" \
+    features "$I/ok.wav" -o "$o" --kind onset --win-length 300
+expect_fail "features: --hop 3000 > n_fft 2048" 2 "--hop" "3000|2048" \
+    features "$I/ok.wav" -o "$o" --kind bandwidth --hop 3000
+expect_fail "features: --n-fft 1 (rms)" 2 "--n-fft" "1" features "$I/ok.wav" -o "$o" --kind rms --n-fft 1
+expect_fail "features: --hop 0 (zcr)" 2 "--hop" "0" features "$I/ok.wav" -o "$o" --kind zcr --hop 0
+expect_fail "features: onset --fmin 9000 --fmax 8000" 2 "--fmin" "9000|8000" \
+    features "$I/ok.wav" -o "$o" --kind onset --fmin 9000 --fmax 8000
+expect_fail "features: --pad-mode mirror" 2 "--pad-mode" "mirror" \
+    features "$I/ok.wav" -o "$o" --kind rms --pad-mode mirror
+expect_fail "features: --channel 5 on stereo" 2 "--channel" "5" \
+    features "$I/stereo.wav" -o "$o" --kind rms --channel 5
+expect_fail "features: unknown option --power" 2 "--power" "unknown" \
+    features "$I/ok.wav" -o "$o" --kind flatness --power 2
+expect_fail "mel: --weighting without --db" 2 "--weighting" "--db" \
+    mel "$I/ok.wav" -o "$o" --weighting a
+for v in b A c none ""; do
+    expect_fail "mel: --db --weighting '$v'" 2 "--weighting" "'$v'" \
+        mel "$I/ok.wav" -o "$o" --db --weighting "$v"
+done
+expect_fail "mfcc: --weighting (a mel option only)" 2 "--weighting" "unknown" \
+    mfcc "$I/ok.wav" -o "$o" --weighting a
+p=$O/out.png
+expect_fail "render: --weighting a --scale linear" 2 "--weighting" "mel" \
+    render "$I/ok.wav" -o "$p" --weighting a
+expect_fail "render: --weighting a --scale log" 2 "--weighting" "mel" \
+    render "$I/ok.wav" -o "$p" --scale log --weighting a
+expect_fail "render: --weighting a --lossless" 2 "--weighting" "lossless" \
+    render "$I/ok.wav" -o "$p" --scale mel --weighting a --lossless
+expect_fail "render: --weighting z" 2 "--weighting" "z" \
+    render "$I/ok.wav" -o "$p" --scale mel --weighting z
+
 # ---- warnings ------------------------------------------------------------------
 
 expect_warning "mel: --fmax 11100 above sr/2 (22050-Hz clip) warns once" "--fmax" "11100" \
