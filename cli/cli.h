@@ -213,9 +213,11 @@ void cli_cqt_init(cli_cqt *q);
 /* --bins, --bins-per-octave, --fmin, --hop: 1 if consumed, 0 if not, -1
  * after reporting. */
 int cli_parse_cqt(cli_args *a, cli_cqt *q);
-/* Checks the options against a rate (rate_of says whose, for the message);
- * 0, or EXIT_USAGE after reporting. */
-int cli_check_cqt(const cli_cqt *q, double sample_rate, const char *rate_of);
+/* Checks the options against a rate (rate_of says whose, for the message;
+ * bins_subject is blamed for bins above the Nyquist frequency); 0, or
+ * EXIT_USAGE after reporting. */
+int cli_check_cqt(const cli_cqt *q, double sample_rate, const char *rate_of,
+                  const char *bins_subject);
 /* Opens and decodes the whole input as the audio options ask, checks the
  * CQT options against its rate and computes the CQT: *C (frames x bins,
  * frame-major, malloc'd), *frames, *rate.  More than max_frames frames (when

@@ -444,7 +444,7 @@ static int npy_axes(cli_common *c, const render_opts *o, size_t rows, sono_spec_
         }
         q.params.n_bins = rows;
         snprintf(rate_of, sizeof rate_of, "--sr %g", ax->sample_rate);
-        if (cli_check_cqt(&q, ax->sample_rate, rate_of))
+        if (cli_check_cqt(&q, ax->sample_rate, rate_of, o->bins_given ? "--bins" : c->input))
             return -1;
         ax->stft = c->stft;
         ax->stft.hop_length = q.params.hop_length;

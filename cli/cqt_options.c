@@ -46,14 +46,15 @@ int cli_parse_cqt(cli_args *a, cli_cqt *q)
     return 0;
 }
 
-int cli_check_cqt(const cli_cqt *q, double sample_rate, const char *rate_of)
+int cli_check_cqt(const cli_cqt *q, double sample_rate, const char *rate_of,
+                  const char *bins_subject)
 {
     const sono_cqt_params *p = &q->params;
     int err = sono_cqt_check(p, sample_rate);
     if (err == SONO_OK)
         return 0;
     if (err == SONO_ERR_INVALID && sono_cqt_reach(p) > sample_rate / 2) {
-        cli_error("--bins", "%zu bins from %g Hz, %zu per octave, reach %.6g Hz, above "
+        cli_error(bins_subject, "%zu bins from %g Hz, %zu per octave, reach %.6g Hz, above "
                   "the Nyquist frequency %g Hz of %s: lower --bins or --fmin", p->n_bins,
                   p->fmin, p->bins_per_octave, sono_cqt_reach(p), sample_rate / 2, rate_of);
     } else if (err == SONO_ERR_TOO_LARGE) {
@@ -106,7 +107,7 @@ int cli_cqt_compute(const cli_common *c, const cli_cqt *q, size_t max_frames,
     *rate = sono_source_rate(src);
     char rate_of[4200];
     snprintf(rate_of, sizeof rate_of, "'%s' at %g Hz", c->input, *rate);
-    if ((status = cli_check_cqt(q, *rate, rate_of)) != 0) {
+    if ((status = cli_check_cqt(q, *rate, rate_of, "--bins")) != 0) {
         sono_source_close(src);
         return status;
     }
@@ -123,8 +124,9 @@ int cli_cqt_compute(const cli_common *c, const cli_cqt *q, size_t max_frames,
     if (!status) {
         *frames = sono_cqt_frames(plan, g.n);
         if (g.n < sono_cqt_min_samples(plan)) {
-            cli_error(c->input, "%zu samples are too few for this CQT: it first "
-                      "downsamples by %zu", g.n, sono_cqt_min_samples(plan));
+            cli_error(c->input, "%zu sample%s too few for this CQT, which first "
+                      "downsamples by %zu", g.n, g.n == 1 ? " is" : "s are",
+                      sono_cqt_min_samples(plan));
             status = EXIT_FAIL;
         } else if (max_frames && *frames > max_frames) {
             cli_error(c->input, "%zu frames are more than %zu: choose a part with "
