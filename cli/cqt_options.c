@@ -54,9 +54,13 @@ int cli_check_cqt(const cli_cqt *q, double sample_rate, const char *rate_of,
     if (err == SONO_OK)
         return 0;
     if (err == SONO_ERR_INVALID && sono_cqt_reach(p) > sample_rate / 2) {
+        /* The bins are an option, or the rows of an input matrix. */
+        int option = strcmp(bins_subject, "--bins") == 0;
         cli_error(bins_subject, "%zu bins from %g Hz, %zu per octave, reach %.6g Hz, above "
-                  "the Nyquist frequency %g Hz of %s: lower --bins or --fmin", p->n_bins,
-                  p->fmin, p->bins_per_octave, sono_cqt_reach(p), sample_rate / 2, rate_of);
+                  "the Nyquist frequency %g Hz of %s: %s", p->n_bins, p->fmin,
+                  p->bins_per_octave, sono_cqt_reach(p), sample_rate / 2, rate_of,
+                  option ? "lower --bins or --fmin"
+                         : "give the --sr, --fmin and --bins-per-octave that made it");
     } else if (err == SONO_ERR_TOO_LARGE) {
         cli_error("--fmin", "%g Hz with %zu bins per octave and --hop %zu at %g Hz "
                   "needs filters longer than %zu samples: raise --fmin, lower "
