@@ -74,7 +74,9 @@ static int layout(const sono_cqt_params *p, const sono__cqt_bands *b, double sr,
     double nyquist = sr / 2.0;
     if (!(sr > 0) || !isfinite(sr) || p->hop_length < 1 || b->cutoff > nyquist)
         return SONO_ERR_INVALID;
-    long long by_reach = (long long)ceil(log2(nyquist / b->cutoff)) - 2;
+    /* Bounded so that a vanishing fmin cannot overflow the conversion. */
+    double octaves_free = fmin(log2(nyquist / b->cutoff), 4096.0);
+    long long by_reach = (long long)ceil(octaves_free) - 2;
     long long by_hop = (long long)two_factors(p->hop_length) - (long long)b->n_octaves + 1;
     long long e = by_reach < by_hop ? by_reach : by_hop;
     if (e > 16)
