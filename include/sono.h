@@ -736,7 +736,8 @@ SONO_API size_t sono_cqt_min_samples(const sono_cqt *c);
  * (sono_cqt_frames(c, n) frames; row 0 the lowest bin).  SONO_ERR_EMPTY for
  * n = 0, SONO_ERR_TOO_SHORT for fewer samples than the early downsampling
  * factor (librosa raises), SONO_ERR_NONFINITE for NaN or infinity,
- * SONO_ERR_NOMEM.  Works in about 1.5 n floats besides out. */
+ * SONO_ERR_NOMEM.  Works in at most 0.75 n floats besides out (the
+ * downsampled signals). */
 SONO_API int sono_cqt_run(sono_cqt *c, const float *x, size_t n,
                           sono_complex *out);
 
@@ -769,7 +770,8 @@ SONO_API size_t sono_icqt_length(const sono_icqt *q, size_t frames,
  * ceil((length + longest filter) / hop) are ignored and the signal is cut
  * or zero-padded to it.  SONO_ERR_EMPTY for no frames, SONO_ERR_TOO_SHORT
  * when only one frame is used (it spans no samples), SONO_ERR_NONFINITE,
- * SONO_ERR_NOMEM.  Works in about 2 * 8 bytes per output sample. */
+ * SONO_ERR_NOMEM.  Works in about 24 bytes per sample of hop * (frames - 1)
+ * (double-precision sums). */
 SONO_API int sono_icqt_run(sono_icqt *q, const sono_complex *C, size_t frames,
                            size_t length, float *out);
 
