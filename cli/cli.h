@@ -241,6 +241,29 @@ int cli_check_phase(cli_phase *p);
 void cli_phase_progress(cli_phase *p);
 extern const char cli_help_phase[];
 
+/* ---- constant-Q options (cqt_options.c), shared by cqt, icqt, render ---- */
+
+typedef struct cli_cqt {
+    sono_cqt_params params;
+    int bins_given;
+} cli_cqt;
+void cli_cqt_init(cli_cqt *q);
+/* --bins, --bins-per-octave, --fmin, --hop: 1 if consumed, 0 if not, -1
+ * after reporting. */
+int cli_parse_cqt(cli_args *a, cli_cqt *q);
+/* Checks the options against a rate (rate_of says whose, for the message;
+ * bins_subject is blamed for bins above the Nyquist frequency); 0, or
+ * EXIT_USAGE after reporting. */
+int cli_check_cqt(const cli_cqt *q, double sample_rate, const char *rate_of,
+                  const char *bins_subject);
+/* Opens and decodes the whole input as the audio options ask, checks the
+ * CQT options against its rate and computes the CQT: *C (frames x bins,
+ * frame-major, malloc'd), *frames, *rate.  More than max_frames frames (when
+ * not 0) is refused.  0, or EXIT_USAGE / EXIT_FAIL after reporting. */
+int cli_cqt_compute(const cli_common *c, const cli_cqt *q, size_t max_frames,
+                    sono_complex **C, size_t *frames, double *rate);
+extern const char cli_help_cqt[];
+
 /* ---- image inputs (image_input.c) ---- */
 
 /* 1 if the file is named .png, .jpg or .jpeg, or starts with a PNG or JPEG
@@ -275,5 +298,7 @@ int cmd_image2sound(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_image_svd(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_cqt(int argc, char **argv);
+int cmd_icqt(int argc, char **argv);
 
 #endif

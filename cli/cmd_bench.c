@@ -77,6 +77,7 @@ static int needs_22k(const int *selected)
 {
     for (size_t i = 0; i < bench_workload_count; i++)
         if (selected[i] && (strcmp(bench_workloads[i].name, "mfcc") == 0 ||
+                            strcmp(bench_workloads[i].name, "cqt") == 0 ||
                             strcmp(bench_workloads[i].name, "griffinlim") == 0))
             return 1;
     return 0;

@@ -16,6 +16,8 @@ static const struct {
     {"filter", cmd_filter, "Butterworth low-, high- or band-pass filter of audio"},
     {"mel", cmd_mel, "mel spectrogram to .npy"},
     {"logfreq", cmd_logfreq, "log-frequency spectrogram to .npy"},
+    {"cqt", cmd_cqt, "constant-Q transform to .npy"},
+    {"icqt", cmd_icqt, "inverse constant-Q transform of a complex .npy to audio"},
     {"mfcc", cmd_mfcc, "MFCCs to .npy"},
     {"features", cmd_features, "one feature per frame (centroid, onset, rms...) to .npy"},
     {"render", cmd_render, "spectrogram picture (PNG), colormapped or lossless"},

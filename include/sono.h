@@ -867,6 +867,119 @@ SONO_API int sono_signal_feature_pull(sono_signal_feature *f, float *value);
  * frequencies is librosa.perceptual_weighting (kind 'A'). */
 SONO_API void sono_a_weighting(const double *hz, size_t n, double min_db,
                                double *out);   /* out may be hz */
+/* Constant-Q transform                                                      */
+/* (cqt.c, icqt.c; filters in cqt_filters.c, resampling in polyphase.c) */
+
+/* librosa.cqt and librosa.icqt as librosa 0.10.2 computes them with
+ * res_type='polyphase' and its other defaults (tuning 0, filter_scale 1,
+ * norm 1, sparsity 0.01, window 'hann', scale True, pad_mode 'constant').
+ *
+ * Bin k is centred at f_k = fmin * 2^(k / bins_per_octave).  Its filter is a
+ * complex exponential at f_k under a Hann window of L_k = Q sr / f_k
+ * samples, normalised to unit L1 norm, with Q = 1 / alpha and alpha =
+ * (2^(2/B) - 1) / (2^(2/B) + 1) for B bins per octave (Q = 17.33 for 12).
+ * The value at frame t is sqrt(L_k) times the filter's correlation with the
+ * signal around sample t * hop (zeros beyond its ends): a sinusoid of
+ * amplitude a at f_k gives about a sqrt(L_k) / 2.
+ *
+ * It is computed as librosa does, octave by octave from the top: each
+ * octave's filters go through an FFT (frames of the next power of 2 above
+ * the longest), lose their smallest coefficients worth 1 % of their L1 norm,
+ * and multiply the rectangular-window STFT of the signal at that octave's
+ * rate; between octaves the signal is downsampled by 2 (scipy's
+ * resample_poly, Kaiser-windowed, 41 taps, times sqrt 2) while the hop
+ * stays even.  Before the first octave it is downsampled by 2^e at once
+ * when the filters reach below a quarter of the Nyquist frequency and the
+ * hop has factors of 2 to spare.  Measured against librosa's outputs
+ * (tests/golden, two clips): relative Frobenius error of the magnitude
+ * 1.9e-7 and 1.7e-7.
+ *
+ * The hop need not be divisible by 2^(octaves - 1): as in librosa 0.10,
+ * downsampling stops at the first octave whose hop is odd, and the octaves
+ * below keep that rate with filters as long as they need there (slower). */
+
+#define SONO_CQT_C1 32.70319566257483 /* librosa.note_to_hz('C1') */
+#define SONO_CQT_MAX_BINS 65536
+
+typedef struct sono_cqt_params {
+    size_t n_bins;          /* 1..SONO_CQT_MAX_BINS (default 84) */
+    size_t bins_per_octave; /* 1..SONO_CQT_MAX_BINS (default 12) */
+    double fmin;            /* Hz, above 0 (default SONO_CQT_C1) */
+    size_t hop_length;      /* at least 1 (default 512) */
+} sono_cqt_params;
+
+SONO_API void sono_cqt_params_default(sono_cqt_params *p);
+/* The centre frequencies f_k, out[n_bins]; SONO_ERR_INVALID for bad bins. */
+SONO_API int sono_cqt_frequencies(const sono_cqt_params *p, double *out);
+/* The highest frequency the filters reach: f_k (1 + ENBW / (2 Q)) at the
+ * top bin, ENBW = 1.5002 the Hann window's equivalent noise bandwidth
+ * (librosa's filter cutoff); 0 for bad bins. */
+SONO_API double sono_cqt_reach(const sono_cqt_params *p);
+/* Validates p for a rate: SONO_ERR_INVALID for bins or bins_per_octave
+ * outside their range, fmin not above 0 or not finite, hop 0, a rate not
+ * positive and finite, or filters reaching above sample_rate / 2 (librosa
+ * raises); SONO_ERR_TOO_LARGE when an octave's FFT frame would exceed
+ * SONO_MAX_N_FFT samples (a very low fmin, many bins per octave, or a hop
+ * that keeps low octaves at a high rate) or the early downsampling factor
+ * 2^16; SONO_ERR_NOMEM. */
+SONO_API int sono_cqt_check(const sono_cqt_params *p, double sample_rate);
+
+/* The forward transform, planned for one rate (filters and FFT plans made
+ * once; NULL and sono_cqt_check's code in *err otherwise). */
+typedef struct sono_cqt sono_cqt;
+
+SONO_API sono_cqt *sono_cqt_new(const sono_cqt_params *p, double sample_rate,
+                                int *err);
+SONO_API void sono_cqt_free(sono_cqt *c);
+/* The frames for a signal of n samples: 1 + n / hop as librosa.stft's, or
+ * the fewest over the octaves of 1 + (samples at that octave's rate) / (its
+ * hop), which early downsampling's rounding can make one more; 0 for n = 0. */
+SONO_API size_t sono_cqt_frames(const sono_cqt *c, size_t n);
+/* The fewest samples sono_cqt_run accepts: the early downsampling factor
+ * (1 when there is none). */
+SONO_API size_t sono_cqt_min_samples(const sono_cqt *c);
+/* The CQT of x[0..n) into out, frames x n_bins complex values, frame-major
+ * (sono_cqt_frames(c, n) frames; row 0 the lowest bin).  SONO_ERR_EMPTY for
+ * n = 0, SONO_ERR_TOO_SHORT for fewer samples than the early downsampling
+ * factor (librosa raises), SONO_ERR_NONFINITE for NaN or infinity,
+ * SONO_ERR_NOMEM.  Works in at most 0.75 n floats besides out (the
+ * downsampled signals). */
+SONO_API int sono_cqt_run(sono_cqt *c, const float *x, size_t n,
+                          sono_complex *out);
+
+/* The inverse, librosa.icqt: per octave, from the bottom (bins 0..B-1 at the
+ * lowest rate, the last octave possibly partial), each bin's filter
+ * spectrum conjugated, weighted by sqrt(L_k) n_fft / (L_k * its energy),
+ * summed into frames, inverted by an STFT with a rectangular window at the
+ * octave's rate and hop (each sample divided by the number of frames that
+ * cover it), upsampled to the full rate by resample_poly and added.  The
+ * rates and hops are the forward transform's without the early
+ * downsampling.  It is not an exact inverse: it gives back what the CQT
+ * sampled densely.  With the defaults (hop 512) the top octaves' filters
+ * are shorter than the hop, and cqt then icqt gave two music clips back at
+ * 0.6 and 4.9 dB SNR; with 108 bins (to 15.8 kHz) at hop 32, at 39.1 and
+ * 38.1 dB.  As librosa's, with a number of bins that is not a multiple of
+ * bins_per_octave the octaves are grouped from the bottom (the forward
+ * transform groups from the top) and the top ones can land at a rate too
+ * low for them. */
+typedef struct sono_icqt sono_icqt;
+
+SONO_API sono_icqt *sono_icqt_new(const sono_cqt_params *p,
+                                  double sample_rate, int *err);
+SONO_API void sono_icqt_free(sono_icqt *q);
+/* The output length for frames frames: length when not 0 (librosa's
+ * `length`), else hop * (frames - 1). */
+SONO_API size_t sono_icqt_length(const sono_icqt *q, size_t frames,
+                                 size_t length);
+/* The signal of C (frames x n_bins, frame-major, as sono_cqt_run writes
+ * it) into out (sono_icqt_length() samples).  With a length, frames beyond
+ * ceil((length + longest filter) / hop) are ignored and the signal is cut
+ * or zero-padded to it.  SONO_ERR_EMPTY for no frames, SONO_ERR_TOO_SHORT
+ * when only one frame is used (it spans no samples), SONO_ERR_NONFINITE,
+ * SONO_ERR_NOMEM.  Works in about 24 bytes per sample of hop * (frames - 1)
+ * (double-precision sums). */
+SONO_API int sono_icqt_run(sono_icqt *q, const sono_complex *C, size_t frames,
+                           size_t length, float *out);
 
 /* ------------------------------------------------------------------------ */
 /* Colormaps                                                                 */

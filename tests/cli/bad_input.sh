@@ -858,7 +858,7 @@ expect_fail "render: text file named .wav" 1 "$I/text.wav" "" render "$I/text.wa
 expect_fail "render: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" render "$I/nan.wav" -o "$p"
 expect_fail "render: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
     render "$I/zero.wav" -o "$p"
-expect_fail "render: --scale cqt" 2 "--scale" "cqt" render "$I/ok.wav" -o "$p" --scale cqt
+expect_fail "render: --scale bark" 2 "--scale" "bark" render "$I/ok.wav" -o "$p" --scale bark
 expect_fail "render: --cmap jet" 2 "--cmap" "jet" render "$I/ok.wav" -o "$p" --cmap jet
 for v in 0x10 70000x10 abc 20000x20000; do
     expect_fail "render: --size '$v'" 2 "--size" "'$v'" render "$I/ok.wav" -o "$p" --size "$v"
@@ -1267,6 +1267,88 @@ expect_fail "render: --weighting a --lossless" 2 "--weighting" "lossless" \
     render "$I/ok.wav" -o "$p" --scale mel --weighting a --lossless
 expect_fail "render: --weighting z" 2 "--weighting" "z" \
     render "$I/ok.wav" -o "$p" --scale mel --weighting z
+# ---- cqt, icqt and render --scale cqt --------------------------------------
+
+{
+    # One sample at 22050 Hz; CQT matrices of 84 bins (complex 10 frames, one
+    # frame, a NaN; float 10 frames).
+    { wav_header 3 1 22050 32 4; zeros 4; } >"$I/one.wav"
+    { npy_header '<c8' '84, 10'; zeros 6720; } >"$I/cqt.npy"
+    { npy_header '<c8' '84, 1'; zeros 672; } >"$I/cqt1.npy"
+    { npy_header '<c8' '84, 10'; zeros 4000; printf "$NAN"; zeros 2716; } >"$I/cqtnan.npy"
+    { npy_header '<f4' '84, 10'; zeros 3360; } >"$I/cqtmag.npy"
+} || die "cannot generate the CQT inputs in $I"
+size_is cqt.npy 6848
+size_is cqtnan.npy 6848
+
+o=$O/out.npy
+w=$O/out.wav
+p=$O/out.png
+expect_fail "cqt: missing input file" 1 "$I/missing.wav" "$ENOENT" cqt "$I/missing.wav" -o "$o"
+expect_fail "cqt: input is a directory" 1 "$I/adir" "" cqt "$I/adir" -o "$o"
+expect_fail "cqt: text file named .wav" 1 "$I/text.wav" "" cqt "$I/text.wav" -o "$o"
+expect_fail "cqt: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" cqt "$I/nan.wav" -o "$o"
+expect_fail "cqt: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
+    cqt "$I/zero.wav" -o "$o"
+expect_fail "cqt: --offset past the end" 1 "$DATA/cat.wav" "no audio samples" \
+    cqt "$DATA/cat.wav" -o "$o" --offset 1000
+# As librosa: 12 bins from C1 at 22050 Hz downsample by 64 first, and a
+# shorter signal is refused.
+expect_fail "cqt: 1 sample, fewer than the early downsampling by 64" 1 "$I/one.wav" "1 sample|64" \
+    cqt "$I/one.wav" -o "$o" --bins 12
+for v in 0 -1 abc 65537; do
+    expect_fail "cqt: --bins $v" 2 "--bins" "$v" cqt "$I/ok.wav" -o "$o" --bins "$v"
+done
+for v in 0 abc 1.5; do
+    expect_fail "cqt: --bins-per-octave $v" 2 "--bins-per-octave" "$v" \
+        cqt "$I/ok.wav" -o "$o" --bins-per-octave "$v"
+done
+for v in 0 -1 abc nan inf; do
+    expect_fail "cqt: --fmin $v" 2 "--fmin" "$v" cqt "$I/ok.wav" -o "$o" --fmin "$v"
+done
+for v in 0 -1 abc; do
+    expect_fail "cqt: --hop $v" 2 "--hop" "$v" cqt "$I/ok.wav" -o "$o" --hop "$v"
+done
+# librosa raises when the filters reach above the Nyquist frequency.
+expect_fail "cqt: 84 bins from C1 reach 4122 Hz, above 4000 Hz (--sr 8000)" 2 "--bins" \
+    "4122|4000" cqt "$I/ok.wav" -o "$o" --sr 8000
+expect_fail "cqt: 60 bins from 2000 Hz on a 22050-Hz clip" 2 "--bins" "2000|11025" \
+    cqt "$I/ok.wav" -o "$o" --fmin 2000 --bins 60
+expect_fail "cqt: --fmin 0.00001: filters too long" 2 "--fmin" "1e-05|16777216" \
+    cqt "$I/ok.wav" -o "$o" --fmin 0.00001
+expect_fail "cqt: --n-fft (an STFT option)" 2 "--n-fft" "unknown option" \
+    cqt "$I/ok.wav" -o "$o" --n-fft 1024
+expect_fail "cqt: missing -o" 2 "-o|--output" "" cqt "$I/ok.wav"
+
+expect_fail "icqt: missing --sr" 2 "--sr" "" icqt "$I/cqt.npy" -o "$w"
+expect_fail "icqt: --sr 22050.5" 2 "--sr" "22050.5" icqt "$I/cqt.npy" -o "$w" --sr 22050.5
+expect_fail "icqt: 84 bins reach 4122 Hz, above 4000 Hz (--sr 8000)" 2 "$I/cqt.npy" \
+    "4122|4000" icqt "$I/cqt.npy" -o "$w" --sr 8000
+expect_fail "icqt: 257 rows as bins reach far above Nyquist" 2 "$I/c.npy" "257|11025" \
+    icqt "$I/c.npy" -o "$w" --sr 22050
+expect_fail "icqt: --bins 12 against 84 rows" 2 "--bins" "12|84" \
+    icqt "$I/cqt.npy" -o "$w" --sr 22050 --bins 12
+expect_fail "icqt: real (magnitude) input" 1 "$I/cqtmag.npy" "real" \
+    icqt "$I/cqtmag.npy" -o "$w" --sr 22050
+expect_fail "icqt: one frame" 1 "$I/cqt1.npy" "1 frame" icqt "$I/cqt1.npy" -o "$w" --sr 22050
+expect_fail "icqt: a NaN" 1 "$I/cqtnan.npy" "NaN" icqt "$I/cqtnan.npy" -o "$w" --sr 22050
+expect_fail "icqt: --length 0" 2 "--length" "0" icqt "$I/cqt.npy" -o "$w" --sr 22050 --length 0
+expect_fail "icqt: --pcm 8" 2 "--pcm" "8" icqt "$I/cqt.npy" -o "$w" --sr 22050 --pcm 8
+expect_fail "icqt: missing input" 1 "$I/missing.npy" "$ENOENT" \
+    icqt "$I/missing.npy" -o "$w" --sr 22050
+
+expect_fail "render: --scale cqt --lossless" 2 "--lossless" "cqt" \
+    render "$I/ok.wav" -o "$p" --scale cqt --lossless
+expect_fail "render: --bins without --scale cqt" 2 "--bins" "cqt" \
+    render "$I/ok.wav" -o "$p" --bins 60
+expect_fail "render: --scale cqt --fmax" 2 "--fmax" "cqt" \
+    render "$I/ok.wav" -o "$p" --scale cqt --fmax 5000
+expect_fail "render: --scale cqt --bins-per-octave 12.5" 2 "--bins-per-octave" "12.5" \
+    render "$I/ok.wav" -o "$p" --scale cqt --bins-per-octave 12.5
+expect_fail "render: --scale cqt reaching above Nyquist (--sr 8000)" 2 "--bins" "4122|4000" \
+    render "$I/ok.wav" -o "$p" --scale cqt --sr 8000
+expect_fail "render: --scale cqt .npy of 84 rows with --bins 12" 2 "--bins" "12|84" \
+    render "$I/cqtmag.npy" -o "$p" --scale cqt --bins 12
 
 # ---- warnings ------------------------------------------------------------------
 
@@ -1284,6 +1366,8 @@ expect_warning "mel: --n-mels 256 with --n-fft 512 warns of empty filters" "--n-
     mel "$I/ok.wav" -o out.npy --n-mels 256 --n-fft 512
 expect_warning "istft: clipping to 16-bit PCM warns" "out.wav" "clipped" \
     istft "$I/loud.npy" -o out.wav --sr 22050 --pcm 16
+expect_warning "cqt: truncated WAV (header claims 200000 data bytes, 1000 present)" \
+    "$I/trunc.wav" "truncated" cqt "$I/trunc.wav" -o out.npy
 
 # ---- summary -----------------------------------------------------------------
 
