@@ -352,10 +352,22 @@ static size_t read_native(sono_source *s, float *out, size_t max, int *err)
         if (s->p.channel >= 0) {
             out[i] = f[s->p.channel];
         } else {
+            /* numpy's mean: a float32 sum, then the division. */
             float sum = 0.0f;
             for (int c = 0; c < ch; c++)
                 sum += f[c];
-            out[i] = sum / (float)ch;
+            float mean = sum / (float)ch;
+            /* Finite samples near the float32 limit can overflow that sum
+             * (numpy gives inf there); their mean itself is finite, so it
+             * is taken again in double and the promise of finite samples
+             * holds.  Found by the audio fuzzer: 24 channels of 1e38. */
+            if (!isfinite(mean)) {
+                double d = 0.0;
+                for (int c = 0; c < ch; c++)
+                    d += f[c];
+                mean = (float)(d / ch);
+            }
+            out[i] = mean;
         }
     }
     s->position += n;
