@@ -212,6 +212,11 @@ int cli_is_image(const char *path);
 void cli_image_error(const char *path, int status);
 
 /* ---- subcommands ---- */
+
+/* The subcommand named name (main.c's table), or NULL. */
+typedef int (*cli_command_fn)(int argc, char **argv);
+cli_command_fn cli_find_command(const char *name);
+
 int cmd_info(int argc, char **argv);
 int cmd_stft(int argc, char **argv);
 int cmd_istft(int argc, char **argv);
@@ -228,5 +233,6 @@ int cmd_image2sound(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_image_svd(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif
