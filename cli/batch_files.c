@@ -257,6 +257,8 @@ int batch_find(const batch_plan *plan, batch_list *list)
     memset(list, 0, sizeof *list);
     if (walk(plan, list, "") != 0)
         return -1;
+    if (list->count == 0)
+        return 0;
     qsort(list->items, list->count, sizeof *list->items, by_rel);
     for (size_t i = 0; i < list->count; i++) {
         batch_item *it = &list->items[i];
