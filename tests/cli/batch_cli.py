@@ -22,7 +22,8 @@ a text file, a hidden file and an upper-case extension:
   the output directories it made; a tree without inputs is refused;
 - a worker killed in the middle of a file: that file reported with the
   signal, its temporary removed, the others converted; ^C to the process
-  group lets the running file finish and starts no other (exit 130);
+  group lets the running file finish and starts no other (exit 130), a
+  second ^C kills it and removes its temporary;
 - the progress line is drawn on a terminal (a pseudo-terminal) and not on a
   pipe.
 Prints a line per check and 'N passed, M failed'.
@@ -387,6 +388,27 @@ def killed_worker(sono, work):
           (p.returncode, lines))
 
 
+def twice(p, pid):
+    os.killpg(p.pid, signal.SIGINT)
+    time.sleep(0.005)
+    os.killpg(p.pid, signal.SIGINT)
+
+
+def interrupted_twice(sono, work):
+    src = os.path.join(work, "long")
+    out = os.path.join(work, "long-int2")
+    p = while_long_file_runs(sono, src, out, twice)
+    if not check(p is not None, "the long file caught in progress for ^C ^C"):
+        return
+    lines = p.stderr_text.splitlines()
+    check(p.returncode == 128 + signal.SIGINT and files_under(out) == [] and len(lines) == 2 and
+          lines[0] == "sono batch: %s: sono filter was killed by signal 9 (Killed)" %
+          os.path.join(src, "a-long.wav") and
+          "0 converted, 0 up to date, 1 failed, 2 not started" in lines[1],
+          "^C ^C: the running file killed, its temporary removed, exit 130: %d %r" %
+          (p.returncode, lines))
+
+
 def progress_line(sono, src, work):
     master, slave = pty.openpty()
     p = subprocess.Popen([sono, "batch", src, "-o", os.path.join(work, "tty"), "-r", "--"]
@@ -429,6 +451,7 @@ def main(argv):
     shared_name(sono, data, work)
     refusals(sono, src, work)
     killed_worker(sono, work)
+    interrupted_twice(sono, work)
     progress_line(sono, src, work)
     status = summary()
     if status == 0:
