@@ -11,14 +11,11 @@
 
 /* Which files a subcommand takes, by their extension. */
 typedef enum batch_inputs {
-    BATCH_AUDIO,     /* what libsndfile reads: BATCH_AUDIO_EXTENSIONS */
+    BATCH_AUDIO,     /* what libsndfile reads (batch_files.c lists them) */
     BATCH_NPY,       /* .npy */
     BATCH_NPY_PNG,   /* .npy or .png (sono invert) */
     BATCH_PICTURE    /* .png, .jpg, .jpeg */
 } batch_inputs;
-
-#define BATCH_AUDIO_EXTENSIONS \
-    "wav, wave, flac, ogg, oga, opus, mp3, aif, aiff, aifc, au, snd, caf, w64, rf64, voc"
 
 typedef enum batch_state {
     BATCH_TODO,      /* to convert */
@@ -50,6 +47,8 @@ typedef struct batch_plan {
     int recursive, force;
 } batch_plan;
 
+/* The extensions the inputs take, lower-case, NULL-terminated. */
+const char *const *batch_extensions(batch_inputs inputs);
 /* 1 if the file name's extension (case aside) is one the inputs take. */
 int batch_takes(batch_inputs inputs, const char *name);
 

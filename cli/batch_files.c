@@ -35,12 +35,17 @@ static const char *extension(const char *name)
     return dot && dot[1] ? dot + 1 : NULL;
 }
 
+const char *const *batch_extensions(batch_inputs inputs)
+{
+    return inputs == BATCH_AUDIO ? audio_ext
+           : inputs == BATCH_NPY ? npy_ext
+           : inputs == BATCH_NPY_PNG ? npy_png_ext
+                                     : picture_ext;
+}
+
 int batch_takes(batch_inputs inputs, const char *name)
 {
-    const char *const *list = inputs == BATCH_AUDIO ? audio_ext
-                              : inputs == BATCH_NPY ? npy_ext
-                              : inputs == BATCH_NPY_PNG ? npy_png_ext
-                                                        : picture_ext;
+    const char *const *list = batch_extensions(inputs);
     const char *ext = extension(name);
     for (size_t i = 0; ext && list[i]; i++)
         if (strcasecmp(ext, list[i]) == 0)

@@ -39,29 +39,34 @@ static void help(void)
 {
     printf("usage: sono batch IN_DIR -o OUT_DIR [--jobs N] [--recursive] [--force] [--ext EXT]\n"
            "                 -- COMMAND [OPTIONS]\n\n"
-           "Runs 'sono COMMAND FILE -o OUT_DIR/FILE.EXT [OPTIONS]' on every input file of\n"
-           "IN_DIR, several at a time, and mirrors its directories in OUT_DIR.  An output\n"
-           "newer than its input is kept.  A file that fails is skipped and listed at the\n"
-           "end with its error, and the exit status is then 1.  On a terminal, a progress\n"
-           "line shows the files done, the files per second and the time left.\n\n"
+           "Runs 'sono COMMAND IN_DIR/FILE -o OUT_DIR/FILE.EXT [OPTIONS]' on every input\n"
+           "file of IN_DIR (and below it with --recursive, mirroring its directories),\n"
+           "several at a time.  An output newer than its input is kept.  A file that fails\n"
+           "is skipped and listed at the end with its error, and the exit status is then 1.\n"
+           "On a terminal, a progress line shows the files done, the files per second and\n"
+           "the time left.\n\n"
            "  -o, --output DIR     where the outputs go (created; not inside IN_DIR, nor\n"
            "                       holding it)\n"
            "  -j, --jobs N         files converted at once, 1 to %d (default: the number\n"
            "                       of cores)\n"
            "  -r, --recursive      also the files in IN_DIR's subdirectories\n"
-           "  --force              convert again even where the output is newer\n"
+           "  --force              convert again even where the output is newer (the\n"
+           "                       options are not compared: give it after changing them)\n"
            "  --ext EXT            the outputs' extension (default: the command's: npy for\n"
            "                       stft, mel, mfcc, logfreq and embed; png for render,\n"
            "                       waveform, histogram and image-svd; wav for filter,\n"
            "                       transform, istft, invert and image2sound)\n\n"
-           "Input files, by extension (any case): audio for most commands (%s),\n"
-           ".npy for istft, .npy and .png for invert, .png, .jpg and .jpeg for image2sound\n"
-           "and image-svd.  Names starting with '.' are skipped, and so are links to\n"
-           "directories.  What a command prints on stdout is printed after the run, each\n"
-           "line after its input's name; the files' errors and warnings follow on stderr,\n"
-           "then a summary line.  If the first file converted stops at a bad option, so\n"
-           "does the batch (exit status 2).\n",
-           MAX_JOBS, BATCH_AUDIO_EXTENSIONS);
+           "Input files, by extension (any case): .npy for istft, .npy and .png for invert,\n"
+           ".png, .jpg and .jpeg for image2sound and image-svd, and for the other commands\n"
+           "audio:", MAX_JOBS);
+    const char *const *audio = batch_extensions(BATCH_AUDIO);
+    for (size_t i = 0; audio[i]; i++)
+        printf("%s .%s%s", i % 8 ? "" : "\n ", audio[i], audio[i + 1] ? "," : ".\n");
+    printf("Names starting with '.' are skipped, and so are links to directories.  What\n"
+           "a command prints on stdout is printed after the run, each line after its\n"
+           "input's name; the files' errors and warnings follow on stderr, then a summary\n"
+           "line.  If the first file converted stops at a bad option, so does the batch\n"
+           "(exit status 2).\n");
 }
 
 /* The path without trailing slashes ("/" stays). */
