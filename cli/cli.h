@@ -281,6 +281,11 @@ void cli_image_error(const char *path, int status);
 void cli_npy_error(const char *path, int status, int matrix);
 
 /* ---- subcommands ---- */
+
+/* The subcommand named name (main.c's table), or NULL. */
+typedef int (*cli_command_fn)(int argc, char **argv);
+cli_command_fn cli_find_command(const char *name);
+
 int cmd_info(int argc, char **argv);
 int cmd_stft(int argc, char **argv);
 int cmd_istft(int argc, char **argv);
@@ -300,5 +305,6 @@ int cmd_image_svd(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_cqt(int argc, char **argv);
 int cmd_icqt(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

@@ -1349,6 +1349,76 @@ expect_fail "render: --scale cqt reaching above Nyquist (--sr 8000)" 2 "--bins" 
     render "$I/ok.wav" -o "$p" --scale cqt --sr 8000
 expect_fail "render: --scale cqt .npy of 84 rows with --bins 12" 2 "--bins" "12|84" \
     render "$I/cqtmag.npy" -o "$p" --scale cqt --bins 12
+# ---- batch -------------------------------------------------------------------
+
+# An input tree with one clip, one with no audio at its top level.  Cases
+# whose -o names no existing path run again with a file there, so -o points
+# where that would change the error: an existing directory ($O), or below a
+# directory that does not exist.
+BD=$I/batch
+mkdir "$BD" "$I/batch-empty" "$I/batch-empty/sub" || die "cannot create $BD"
+cp "$I/ok.wav" "$BD/ok.wav" && cp "$I/ok.wav" "$I/batch-empty/sub/ok.wav" ||
+    die "cannot fill $BD"
+printf 'not audio\n' >"$I/batch-empty/notes.txt"
+n=$O/new/out
+expect_fail "batch: no input directory" 2 "" "input directory" batch -o "$n" -- render
+expect_fail "batch: no -o" 2 "-o" "output directory" batch "$BD" -- render
+expect_fail "batch: -o without a value" 2 "-o" "needs a value" batch "$BD" -o
+expect_fail "batch: no --" 2 "--" "COMMAND" batch "$BD" -o "$n"
+expect_fail "batch: the command without --" 2 "render" "--" batch "$BD" -o "$n" render
+expect_fail "batch: nothing after --" 2 "--" "no command" batch "$BD" -o "$n" --
+expect_fail "batch: unknown command" 2 "frobnicate" "unknown command" \
+    batch "$BD" -o "$n" -- frobnicate
+for c in info bench batch; do
+    expect_fail "batch: $c cannot be batched" 2 "$c" "cannot be batched" batch "$BD" -o "$n" -- $c
+done
+expect_fail "batch: -o among the command's options" 2 "-o" "OUT_DIR" \
+    batch "$BD" -o "$n" -- render -o x.png
+expect_fail "batch: --output= among the command's options" 2 "--output=x.png" "OUT_DIR" \
+    batch "$BD" -o "$n" -- render --output=x.png
+expect_fail "batch: --help among the command's options" 2 "--help" "sono render --help" \
+    batch "$BD" -o "$n" -- render --help
+for v in 0 257 abc -1; do
+    expect_fail "batch: --jobs $v" 2 "--jobs" "$v" batch "$BD" -o "$n" --jobs "$v" -- render
+done
+expect_fail "batch: -j without a value" 2 "-j" "needs a value" batch "$BD" -o "$n" -j
+for v in "" . a/b; do
+    expect_fail "batch: --ext '$v'" 2 "--ext" "extension" batch "$BD" -o "$n" --ext "$v" -- render
+done
+expect_fail "batch: unknown option" 2 "--frobnicate" "unknown option" \
+    batch "$BD" -o "$n" --frobnicate -- render
+expect_fail "batch: two input directories" 2 "$I" "unexpected argument" \
+    batch "$BD" "$I" -o "$n" -- render
+expect_fail "batch: missing input directory" 2 "$I/nodir" "$ENOENT" \
+    batch "$I/nodir" -o "$n" -- render
+expect_fail "batch: input is a file" 2 "$I/ok.wav" "not a directory" \
+    batch "$I/ok.wav" -o "$n" -- render
+expect_fail "batch: -o is the input directory" 2 "$BD" "input directory" \
+    batch "$BD" -o "$BD" -- render
+expect_fail "batch: -o is the input directory, named otherwise" 2 "$BD/." "input directory" \
+    batch "$BD" -o "$BD/." -- render
+expect_fail "batch: -o inside the input directory" 2 "$BD/new/out" "inside|$BD" \
+    batch "$BD" -o "$BD/new/out" -- render
+expect_fail "batch: -o holds the input directory" 2 "$I" "holds|$BD" \
+    batch "$BD" -o "$I" -- render
+expect_fail "batch: -o through .. back into the input" 2 "$O/new/../../in/batch/x" "inside" \
+    batch "$BD" -o "$O/new/../../in/batch/x" -- render
+expect_fail "batch: -o is a file" 2 "$I/ok.wav" "not a directory" \
+    batch "$BD" -o "$I/ok.wav" -- render
+expect_fail "batch: no audio at the top level" 1 "$I/batch-empty" "no input files|--recursive" \
+    batch "$I/batch-empty" -o "$n" -- render
+expect_fail "batch: no .npy for istft" 1 "$BD" "no input files|istft" \
+    batch "$BD" -o "$n" -r -- istft --sr 22050
+# The command's own refusals, met on the first file, stop the batch: one
+# line naming the command and the option, nothing made in -o.
+expect_fail "batch: the command's bad value" 2 "render" "--scale|foo" \
+    batch "$BD" -o "$O" -- render --scale foo
+expect_fail "batch: the command's unknown option" 2 "render" "--bogus" \
+    batch "$BD" -o "$O" -- render --bogus
+expect_fail "batch: the command's option out of range" 2 "mel" "--n-mels|0" \
+    batch "$BD" -o "$O" -- mel --n-mels 0
+expect_fail "batch: the command's option against the file (fmin above sr/2)" 2 "mel" \
+    "--fmin|20000|$BD/ok.wav" batch "$BD" -o "$O/new/deeper" -- mel --fmin 20000
 
 # ---- warnings ------------------------------------------------------------------
 
