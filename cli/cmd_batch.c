@@ -33,6 +33,8 @@ static const struct {
     {"filter", BATCH_AUDIO, "wav"},    {"transform", BATCH_AUDIO, "wav"},
     {"istft", BATCH_NPY, "wav"},       {"invert", BATCH_NPY_PNG, "wav"},
     {"image2sound", BATCH_PICTURE, "wav"}, {"image-svd", BATCH_PICTURE, "png"},
+    {"cqt", BATCH_AUDIO, "npy"},       {"features", BATCH_AUDIO, "npy"},
+    {"icqt", BATCH_NPY, "wav"},
 };
 
 static void help(void)
