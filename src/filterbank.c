@@ -166,9 +166,6 @@ void sono_mel_apply(const sono_mel *m, const float *spectrum, float *out)
     for (size_t i = 0; i < m->n_mels; i++) {
         const float *w = m->weights + i * m->n_bins + m->first[i];
         const float *x = spectrum + m->first[i];
-        double sum = 0.0;
-        for (size_t k = 0; k < m->count[i]; k++)
-            sum += (double)w[k] * (double)x[k];
-        out[i] = (float)sum;
+        out[i] = (float)sono__dot_run(w, x, m->count[i]);
     }
 }

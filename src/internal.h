@@ -30,6 +30,15 @@ void sono__fft_free(sono__fft *f);
 float *sono__fft_real(sono__fft *f);
 sono_complex *sono__fft_spectrum(sono__fft *f);
 void sono__fft_forward(sono__fft *f);
+/* The forward transform of real[n] into spectrum[n/2 + 1] on arrays other
+ * than the plan's own, made by sono__fft_real_new / sono__fft_spectrum_new
+ * (FFTW needs them aligned as the plan's) and released with
+ * sono__fft_buffer_free.  Thread-safe: concurrent calls on different arrays
+ * share the plan and give the same bits as sono__fft_forward. */
+float *sono__fft_real_new(size_t n);
+sono_complex *sono__fft_spectrum_new(size_t bins);
+void sono__fft_buffer_free(void *p);
+void sono__fft_forward_on(const sono__fft *f, float *real, sono_complex *spectrum);
 void sono__fft_inverse(sono__fft *f);
 /* The same in single precision, for iterative phase reconstruction; the
  * plan is made on first use (SONO_ERR_NOMEM if FFTW cannot make it). */
@@ -94,6 +103,25 @@ void sono__gla_result(const sono__gla *g, sono_complex *out);
  * is serial, the conversion to complex uses `threads` workers. */
 int sono__pghi_phase(const sono_stft_params *p, const float *mag,
                      size_t frames, int threads, sono_complex *out);
+
+/* sum of w[k] * x[k], k < n, in double: four partial sums, so that the
+ * additions do not wait on one another (a filterbank row is short, and a
+ * single chain of them would bound its speed), added pairwise at the end.
+ * Used by the mel and log-frequency banks. */
+static inline double sono__dot_run(const float *w, const float *x, size_t n)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t k = 0;
+    for (; k + 4 <= n; k += 4) {
+        s0 += (double)w[k] * (double)x[k];
+        s1 += (double)w[k + 1] * (double)x[k + 1];
+        s2 += (double)w[k + 2] * (double)x[k + 2];
+        s3 += (double)w[k + 3] * (double)x[k + 3];
+    }
+    for (; k < n; k++)
+        s0 += (double)w[k] * (double)x[k];
+    return (s0 + s1) + (s2 + s3);
+}
 
 /* Sizes of the stft plans, shared with istft.c. */
 size_t sono__pad_left(const sono_stft_params *p);
