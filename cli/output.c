@@ -33,9 +33,14 @@ int cli_push_column(const char *output, sono_npy_writer *w, const void *column,
                     size_t n, double *peak)
 {
     const float *v = column;
-    for (size_t i = 0; peak && i < n; i++)
-        if (v[i] > *peak)
-            *peak = v[i];
+    if (peak) {
+        /* In a local, so that the loop does not store through peak at
+         * every value (and vectorises); the peak is one of the floats. */
+        float m = (float)*peak;
+        for (size_t i = 0; i < n; i++)
+            m = v[i] > m ? v[i] : m;
+        *peak = m;
+    }
     int err = sono_npy_writer_push(w, column);
     if (err != SONO_OK)
         cli_error(output, "cannot write: %s", sono_strerror(err));
