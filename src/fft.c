@@ -100,6 +100,31 @@ void sono__fft_forward(sono__fft *f)
     fftwf_execute(f->forward);
 }
 
+/* Buffers from FFTW's allocator have the alignment the plans were made
+ * for, which FFTW's new-array execute requires of other arrays. */
+float *sono__fft_real_new(size_t n)
+{
+    return fftwf_malloc(sizeof(float) * (n ? n : 1));
+}
+
+sono_complex *sono__fft_spectrum_new(size_t bins)
+{
+    return fftwf_malloc(sizeof(fftwf_complex) * (bins ? bins : 1));
+}
+
+void sono__fft_buffer_free(void *p)
+{
+    fftwf_free(p);
+}
+
+/* The forward plan on the caller's arrays: several threads may run one plan
+ * at once on arrays of their own, and every frame goes through the same
+ * algorithm (the same codelets), whichever thread computes it. */
+void sono__fft_forward_on(const sono__fft *f, float *real, sono_complex *spectrum)
+{
+    fftwf_execute_dft_r2c(f->forward, real, (fftwf_complex *)spectrum);
+}
+
 /* FFTW's complex-to-real transform overwrites its input; callers refill the
  * spectrum before every call.  The imaginary parts of the DC and Nyquist
  * bins are ignored, as numpy.fft.irfft ignores them. */
@@ -220,23 +245,29 @@ void sono__fftd_inverse(sono__fftd *f)
 }
 
 /* -- Benchmark support: sono_fft_floor_* (public, include/sono.h) --
- * FFTW's batched real forward FFT alone, the floor under any STFT: one plan
- * of fftwf_plan_many_dft_r2c over every frame, made once on buffers the
- * object owns (aligned, so FFTW may use its SIMD codelets).  Out-of-place
- * r2c transforms preserve their input, so the same frames can be run again. */
+ * FFTW's batched real forward FFT alone, the floor under any STFT: the
+ * frames are cut into one contiguous piece per thread, as STFT block pulls
+ * cut theirs, and each piece gets a plan of fftwf_plan_many_dft_r2c, made
+ * once on buffers the object owns (aligned, so FFTW may use its SIMD
+ * codelets).  Out-of-place r2c transforms preserve their input, so the same
+ * frames can be run again. */
+#define FLOOR_MAX_THREADS 64
+
 struct sono_fft_floor {
     size_t n_fft, frames, bins;
+    int threads;
     float *in;
     fftwf_complex *out;
-    fftwf_plan plan;
+    fftwf_plan plans[FLOOR_MAX_THREADS];
 };
 
-sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int *err)
+sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int threads,
+                                   int *err)
 {
     sono_fft_floor *f = NULL;
     size_t n_in, n_out;
     int status = SONO_ERR_INVALID;
-    if (n_fft < 2 || n_fft > SONO_MAX_N_FFT || frames < 1)
+    if (n_fft < 2 || n_fft > SONO_MAX_N_FFT || frames < 1 || threads < 0)
         goto fail;
     status = SONO_ERR_TOO_LARGE;
     if (frames > INT_MAX || sono__mul_size(n_fft, frames, &n_in) ||
@@ -250,6 +281,9 @@ sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int *err)
     f->n_fft = n_fft;
     f->frames = frames;
     f->bins = n_fft / 2 + 1;
+    f->threads = sono__threads_resolve(threads);
+    if ((size_t)f->threads > frames)
+        f->threads = (int)frames;
     f->in = fftwf_malloc(sizeof(float) * n_in);
     f->out = fftwf_malloc(sizeof(fftwf_complex) * n_out);
     if (!f->in || !f->out)
@@ -257,12 +291,19 @@ sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int *err)
     memset(f->in, 0, sizeof(float) * n_in);
     int n = (int)n_fft;
     pthread_mutex_lock(&planner_lock);
-    f->plan = fftwf_plan_many_dft_r2c(1, &n, (int)frames, f->in, NULL, 1, n,
-                                      f->out, NULL, 1, (int)f->bins,
-                                      FFTW_ESTIMATE);
+    for (int w = 0; w < f->threads; w++) {
+        size_t b = frames * (size_t)w / (size_t)f->threads;
+        size_t e = frames * (size_t)(w + 1) / (size_t)f->threads;
+        f->plans[w] = fftwf_plan_many_dft_r2c(1, &n, (int)(e - b), f->in + b * n_fft,
+                                              NULL, 1, n, f->out + b * f->bins, NULL,
+                                              1, (int)f->bins, FFTW_ESTIMATE);
+        if (!f->plans[w])
+            break;
+    }
     pthread_mutex_unlock(&planner_lock);
-    if (!f->plan)
-        goto fail;
+    for (int w = 0; w < f->threads; w++)
+        if (!f->plans[w])
+            goto fail;
     return f;
 fail:
     sono_fft_floor_free(f);
@@ -281,21 +322,35 @@ const sono_complex *sono_fft_floor_output(const sono_fft_floor *f)
     return f ? (const sono_complex *)f->out : NULL;
 }
 
+/* Worker w runs piece w's plan. */
+static void floor_piece(void *ctx, size_t begin, size_t end, int worker)
+{
+    sono_fft_floor *f = ctx;
+    (void)worker;
+    for (size_t w = begin; w < end; w++)
+        fftwf_execute(f->plans[w]);
+}
+
 void sono_fft_floor_run(sono_fft_floor *f)
 {
     if (f)
-        fftwf_execute(f->plan);
+        sono__parallel_for(f->threads, (size_t)f->threads, floor_piece, f);
+}
+
+int sono_fft_floor_threads(const sono_fft_floor *f)
+{
+    return f ? f->threads : 0;
 }
 
 void sono_fft_floor_free(sono_fft_floor *f)
 {
     if (!f)
         return;
-    if (f->plan) {
-        pthread_mutex_lock(&planner_lock);
-        fftwf_destroy_plan(f->plan);
-        pthread_mutex_unlock(&planner_lock);
-    }
+    pthread_mutex_lock(&planner_lock);
+    for (int w = 0; w < f->threads; w++)
+        if (f->plans[w])
+            fftwf_destroy_plan(f->plans[w]);
+    pthread_mutex_unlock(&planner_lock);
     fftwf_free(f->in);
     fftwf_free(f->out);
     sono__free(f);
