@@ -74,6 +74,7 @@ typedef struct cli_common {
     sono_stft_params stft;
     sono_mel_params mel;
     int hop_given, win_given;
+    int threads;        /* STFT worker threads; 0: SONO_THREADS, else all cores */
 } cli_common;
 
 void cli_common_init(cli_common *c);
@@ -86,6 +87,12 @@ int cli_parse_output(cli_args *a, cli_common *c);
 /* A positional argument or an unknown option: returns 1 if it was taken as
  * the input, -1 after reporting an error. */
 int cli_parse_positional(cli_args *a, cli_common *c);
+/* --threads N (the STFT's worker threads): 1 if consumed, 0 if not, -1
+ * after reporting. */
+int cli_parse_threads(cli_args *a, cli_common *c);
+/* Takes the threads from SONO_THREADS when --threads was not given;
+ * reports a bad value and returns -1. */
+int cli_check_threads(cli_common *c);
 /* Checks the STFT options against each other; reports and returns -1. */
 int cli_check_stft(cli_common *c);
 /* Checks that input and output were given and differ. */
@@ -124,6 +131,7 @@ extern const char cli_help_audio[];
 extern const char cli_help_stft[];
 extern const char cli_help_mel[];
 extern const char cli_help_db[];
+extern const char cli_help_threads[];
 
 /* ---- the audio -> frames pipeline (pipeline.c) ---- */
 
@@ -132,13 +140,27 @@ typedef int (*cli_frame_fn)(void *ctx, const sono_complex *frame);
 /* Opens the input audio as the options ask; reports errors and stores the
  * exit status for them in *status. */
 sono_source *cli_open_audio(const cli_common *c, int *status);
-/* Streams the source through an STFT plan and calls fn for every frame;
- * reports errors (with the input's name) and returns 0 on success. */
+
+/* What the STFT pipeline hands on for each frame: complex values (power 0),
+ * the magnitude (1) or power (2) of the bins, or that through a mel or a
+ * log-frequency bank (at most one of them). */
+typedef struct cli_stft_out {
+    int power;
+    const sono_mel *mel;
+    const sono_logfreq *log;
+} cli_stft_out;
+/* Called with `count` consecutive frames, frame-major: bins or bands
+ * values each, sono_complex or float; non-zero stops (after reporting). */
+typedef int (*cli_frames_fn)(void *ctx, const void *frames, size_t count);
+/* Streams the source through a block STFT plan on c->threads threads and
+ * calls fn for every block of frames; reports errors (with the input's
+ * name) and returns 0 on success, storing the number of samples the STFT
+ * read in *samples when not NULL. */
+int cli_run_stft_blocks(const cli_common *c, sono_source *src, const cli_stft_out *what,
+                        cli_frames_fn fn, void *ctx, size_t *samples);
+/* The same, calling fn for every complex frame. */
 int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
                  void *ctx);
-/* The same, also storing the number of samples the STFT read. */
-int cli_run_stft_counted(const cli_common *c, sono_source *src, cli_frame_fn fn,
-                         void *ctx, size_t *samples);
 /* Checks the mel options against the sample rate: -1 after an error, 1
  * after warning that fmax is above the Nyquist frequency, else 0. */
 int cli_check_mel(cli_common *c, double sample_rate);
