@@ -161,6 +161,7 @@ void sono_mel_weights(const sono_mel *m, float *out)
     memcpy(out, m->weights, m->n_mels * m->n_bins * sizeof(float));
 }
 
+SONO__VECTOR_CLONES
 void sono_mel_apply(const sono_mel *m, const float *spectrum, float *out)
 {
     for (size_t i = 0; i < m->n_mels; i++) {

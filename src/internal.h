@@ -23,9 +23,13 @@ void *sono__malloc_array(size_t count, size_t size);
 /* The one place that talks to the FFT library (fft.c).  A plan owns an
  * aligned real buffer of n values and a complex buffer of n/2 + 1 values;
  * forward reads the first and writes the second, inverse the other way round
- * (unnormalised: the caller divides by n). */
+ * (unnormalised: the caller divides by n).  `directions` says which of
+ * sono__fft_forward (SONO__FFT_FORWARD) and the double-precision
+ * sono__fft_inverse (SONO__FFT_INVERSE) will be called; the float inverse
+ * is made on its first use either way. */
+enum { SONO__FFT_FORWARD = 1, SONO__FFT_INVERSE = 2 };
 typedef struct sono__fft sono__fft;
-sono__fft *sono__fft_new(size_t n, int *err);
+sono__fft *sono__fft_new(size_t n, int directions, int *err);
 void sono__fft_free(sono__fft *f);
 float *sono__fft_real(sono__fft *f);
 sono_complex *sono__fft_spectrum(sono__fft *f);
@@ -103,6 +107,19 @@ void sono__gla_result(const sono__gla *g, sono_complex *out);
  * is serial, the conversion to complex uses `threads` workers. */
 int sono__pghi_phase(const sono_stft_params *p, const float *mag,
                      size_t frames, int threads, sono_complex *out);
+
+/* A function whose loops are exactly rounded IEEE arithmetic (+, *, /,
+ * sqrt, conversions; never contracted into FMAs: -ffp-contract=off) gives
+ * the same bits at any vector width.  On x86-64, GCC compiles such a
+ * function for AVX-512 and AVX2 as well as the baseline SSE2, and the
+ * widest the CPU has is chosen when the library is loaded (target_clones,
+ * an ifunc): twice to four times the values per instruction in the STFT's
+ * magnitudes, windows and dB conversion. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SONO__VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SONO__VECTOR_CLONES
+#endif
 
 /* sum of w[k] * x[k], k < n, in double: four partial sums, so that the
  * additions do not wait on one another (a filterbank row is short, and a

@@ -176,6 +176,7 @@ void sono_logfreq_weights(const sono_logfreq *l, float *out)
     memcpy(out, l->weights, l->n_bands * l->n_bins * sizeof(float));
 }
 
+SONO__VECTOR_CLONES
 void sono_logfreq_apply(const sono_logfreq *l, const float *spectrum,
                         float *out)
 {

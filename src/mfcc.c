@@ -65,6 +65,7 @@ void sono_mfcc_free(sono_mfcc *m)
 /* Coefficients summed at once; a chunk's sums stay in registers or L1. */
 #define CHUNK 32
 
+SONO__VECTOR_CLONES
 void sono_mfcc_apply(const sono_mfcc *m, const float *mel_db, float *out)
 {
     for (size_t k0 = 0; k0 < m->n_mfcc; k0 += CHUNK) {

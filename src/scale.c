@@ -82,6 +82,7 @@ static inline double ln_float(float a)
     return e * ln2_hi + ((e * ln2_lo + t * z * p) + t);
 }
 
+SONO__VECTOR_CLONES
 void sono_db_apply(const sono_db *d, const float *in, float *out, size_t n)
 {
     /* Values at or below amin (and NaN, as fmax treats it) take amin's

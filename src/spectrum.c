@@ -11,6 +11,7 @@
 
 #include "internal.h"
 
+SONO__VECTOR_CLONES
 void sono_magnitude(const sono_complex *in, float *out, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -21,6 +22,7 @@ void sono_magnitude(const sono_complex *in, float *out, size_t n)
 
 /* |S|^2 rounded through |S| in float32, as numpy's np.abs(S)**2 does, so
  * that power spectra agree with librosa's to the last bit where possible. */
+SONO__VECTOR_CLONES
 void sono_power(const sono_complex *in, float *out, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

@@ -140,7 +140,7 @@ sono_stft *sono_stft_new_block(const sono_stft_params *params, size_t block,
             goto fail;
     }
     sono_window_fill(p.window, p.win_length, p.n_fft, s->window);
-    if (!(s->fft = sono__fft_new(p.n_fft, &status)))
+    if (!(s->fft = sono__fft_new(p.n_fft, SONO__FFT_FORWARD, &status)))
         goto fail;
     return s;
 fail:
@@ -302,6 +302,14 @@ int sono__stft_frame_ready(const sono_stft *s, size_t t)
     return start >= 0 || s->p.pad_mode == SONO_PAD_CONSTANT || -start < total;
 }
 
+/* The windowed samples of a frame that needs no padding. */
+SONO__VECTOR_CLONES
+static void windowed(const float *x, const float *w, float *out, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        out[k] = x[k] * w[k];
+}
+
 void sono__stft_read_frame(const sono_stft *s, size_t t, float *out)
 {
     long long start = frame_start(s, t);
@@ -311,9 +319,7 @@ void sono__stft_read_frame(const sono_stft *s, size_t t, float *out)
     /* Most frames lie inside the buffered samples: nothing to pad. */
     if (start >= (long long)s->buf_start &&
         start + (long long)n_fft <= (long long)(s->buf_start + s->buf_len)) {
-        const float *x = s->buf + ((size_t)start - s->buf_start);
-        for (size_t k = 0; k < n_fft; k++)
-            out[k] = x[k] * w[k];
+        windowed(s->buf + ((size_t)start - s->buf_start), w, out, n_fft);
         return;
     }
     for (size_t k = 0; k < n_fft; k++) {
