@@ -33,30 +33,41 @@ struct sono__fft {
 
 static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
-sono__fft *sono__fft_new(size_t n, int *err)
+sono__fft *sono__fft_new(size_t n, int directions, int *err)
 {
     sono__fft *f = sono__calloc(1, sizeof *f);
     int status = SONO_ERR_NOMEM;
     if (!f)
         goto fail;
-    if (n < 1 || n > (size_t)1 << 30) {
+    if (n < 1 || n > (size_t)1 << 30 ||
+        !(directions & (SONO__FFT_FORWARD | SONO__FFT_INVERSE))) {
         status = SONO_ERR_INVALID;
         goto fail;
     }
     f->n = n;
     f->real = fftwf_malloc(sizeof(float) * n);
     f->spectrum = fftwf_malloc(sizeof(fftwf_complex) * (n / 2 + 1));
-    f->real_d = fftw_malloc(sizeof(double) * n);
-    f->spectrum_d = fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1));
-    if (!f->real || !f->spectrum || !f->real_d || !f->spectrum_d)
+    if (!f->real || !f->spectrum)
         goto fail;
+    /* Only the directions asked for: the first plan of a kind in a process
+     * costs FFTW milliseconds of set-up, and the double-precision library
+     * is not even touched by forward-only commands. */
+    if (directions & SONO__FFT_INVERSE) {
+        f->real_d = fftw_malloc(sizeof(double) * n);
+        f->spectrum_d = fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1));
+        if (!f->real_d || !f->spectrum_d)
+            goto fail;
+    }
     pthread_mutex_lock(&planner_lock);
-    f->forward = fftwf_plan_dft_r2c_1d((int)n, f->real, f->spectrum,
-                                       FFTW_ESTIMATE);
-    f->inverse_d = fftw_plan_dft_c2r_1d((int)n, f->spectrum_d, f->real_d,
-                                        FFTW_ESTIMATE);
+    if (directions & SONO__FFT_FORWARD)
+        f->forward = fftwf_plan_dft_r2c_1d((int)n, f->real, f->spectrum,
+                                           FFTW_ESTIMATE);
+    if (directions & SONO__FFT_INVERSE)
+        f->inverse_d = fftw_plan_dft_c2r_1d((int)n, f->spectrum_d, f->real_d,
+                                            FFTW_ESTIMATE);
     pthread_mutex_unlock(&planner_lock);
-    if (!f->forward || !f->inverse_d)
+    if (((directions & SONO__FFT_FORWARD) && !f->forward) ||
+        ((directions & SONO__FFT_INVERSE) && !f->inverse_d))
         goto fail;
     return f;
 fail:

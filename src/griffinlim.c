@@ -130,7 +130,7 @@ sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
         !g->t || (gamma != 1.0 && !g->d) || !g->fft)
         goto fail;
     for (int w = 0; w < g->threads; w++)
-        if (!(g->fft[w] = sono__fft_new(g->n_fft, &status)))
+        if (!(g->fft[w] = sono__fft_new(g->n_fft, SONO__FFT_FORWARD, &status)))
             goto fail;
     sono_window_fill(p->window, p->win_length, p->n_fft, g->window);
     status = fill_inv_wss(g);
