@@ -87,7 +87,7 @@ sono_mel *sono_mel_new(const sono_mel_params *p, double sample_rate,
     m->n_bins = n_fft / 2 + 1;
     m->first = sono__calloc(m->n_mels, sizeof(size_t));
     m->count = sono__calloc(m->n_mels, sizeof(size_t));
-    m->weights = sono__malloc_array(m->n_mels * m->n_bins, sizeof(float));
+    m->weights = sono__calloc(m->n_mels * m->n_bins, sizeof(float));
     edges = sono__malloc_array(m->n_mels + 2, sizeof(double));
     if (!m->first || !m->count || !m->weights || !edges)
         goto fail;
@@ -98,7 +98,14 @@ sono_mel *sono_mel_new(const sono_mel_params *p, double sample_rate,
         double enorm = p->norm == SONO_MEL_NORM_SLANEY ? 2.0 / (hi - lo) : 1.0;
         float *row = m->weights + i * m->n_bins;
         size_t first = m->n_bins, last = 0;
-        for (size_t k = 0; k < m->n_bins; k++) {
+        /* Bins outside (lo, hi) weigh 0: only those around the triangle
+         * are evaluated (a bin either side for rounding), not every bin for
+         * every filter, which cost a millisecond per bank. */
+        double df = sample_rate / (double)n_fft;
+        double k_lo = floor(lo / df) - 1, k_hi = ceil(hi / df) + 1;
+        size_t k0 = k_lo > 0 ? (size_t)k_lo : 0;
+        size_t k1 = k_hi < (double)m->n_bins ? (size_t)k_hi : m->n_bins;
+        for (size_t k = k0; k < k1; k++) {
             /* numpy.fft.rfftfreq: k * sr / n_fft */
             double f = (double)k * (sample_rate / (double)n_fft);
             double lower = (f - lo) / (mid - lo);
