@@ -187,6 +187,8 @@ void cli_json_string(const char *s);
 int cli_write_error(const char *path, int status);
 /* Saves a PNG, reporting errors against the output path; 0 or EXIT_FAIL. */
 int cli_save_png(const cli_common *c, const sono_image *im);
+/* The same through sono_png_save_picture (colormapped pictures, plots). */
+int cli_save_picture(const cli_common *c, const sono_image *im);
 /* Writes n mono samples to path (WAV or FLAC by its name, the sample format
  * of cli_sample_format), warning about clipped samples; 0 or EXIT_FAIL. */
 int cli_write_audio(const char *path, size_t pcm, double sample_rate, const float *y,

@@ -561,7 +561,7 @@ static int write_picture(const cli_common *c, sono_spec *s, const render_opts *o
         sono_image_free(&im);
         return EXIT_FAIL;
     }
-    int r = cli_save_png(c, &im);
+    int r = cli_save_picture(c, &im);
     sono_image_free(&im);
     return r;
 }

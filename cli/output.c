@@ -72,6 +72,13 @@ int cli_save_png(const cli_common *c, const sono_image *im)
     return err == SONO_OK ? 0 : cli_write_error(c->output, err);
 }
 
+int cli_save_picture(const cli_common *c, const sono_image *im)
+{
+    errno = 0;
+    int err = sono_png_save_picture(c->output, im);
+    return err == SONO_OK ? 0 : cli_write_error(c->output, err);
+}
+
 int cli_write_audio(const char *path, size_t pcm, double sample_rate, const float *y,
                     size_t n)
 {
