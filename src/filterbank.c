@@ -194,12 +194,36 @@ void sono_mel_weights(const sono_mel *m, float *out)
                m->count[i] * sizeof(float));
 }
 
-SONO__VECTOR_CLONES
+/* Each band's sum runs over its bins in order, in double, here and in
+ * sono__mel_apply_group, so that both give the same bits. */
 void sono_mel_apply(const sono_mel *m, const float *spectrum, float *out)
 {
     for (size_t i = 0; i < m->n_mels; i++) {
         const float *w = m->weights + m->offset[i];
         const float *x = spectrum + m->first[i];
-        out[i] = (float)sono__dot_run(w, x, m->count[i]);
+        double sum = 0.0;
+        for (size_t k = 0; k < m->count[i]; k++)
+            sum += (double)w[k] * (double)x[k];
+        out[i] = (float)sum;
+    }
+}
+
+/* One frame's band sum is a chain of additions, each waiting on the one
+ * before; SONO__MEL_GROUP frames side by side make as many independent
+ * chains, and a vector's lanes.  xt holds the frames' spectra bin-major:
+ * bin k of frame g at xt[k * SONO__MEL_GROUP + g]. */
+SONO__VECTOR_CLONES
+void sono__mel_apply_group(const sono_mel *m, const float *xt, size_t n, float *out,
+                           size_t stride)
+{
+    for (size_t i = 0; i < m->n_mels; i++) {
+        const float *w = m->weights + m->offset[i];
+        const float *x = xt + m->first[i] * SONO__MEL_GROUP;
+        double sum[SONO__MEL_GROUP] = {0};
+        for (size_t k = 0; k < m->count[i]; k++)
+            for (size_t g = 0; g < SONO__MEL_GROUP; g++)
+                sum[g] += (double)w[k] * (double)x[k * SONO__MEL_GROUP + g];
+        for (size_t g = 0; g < n; g++)
+            out[g * stride + i] = (float)sum[g];
     }
 }

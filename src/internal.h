@@ -121,24 +121,13 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
 #define SONO__VECTOR_CLONES
 #endif
 
-/* sum of w[k] * x[k], k < n, in double: four partial sums, so that the
- * additions do not wait on one another (a filterbank row is short, and a
- * single chain of them would bound its speed), added pairwise at the end.
- * Used by the mel and log-frequency banks. */
-static inline double sono__dot_run(const float *w, const float *x, size_t n)
-{
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    size_t k = 0;
-    for (; k + 4 <= n; k += 4) {
-        s0 += (double)w[k] * (double)x[k];
-        s1 += (double)w[k + 1] * (double)x[k + 1];
-        s2 += (double)w[k + 2] * (double)x[k + 2];
-        s3 += (double)w[k + 3] * (double)x[k + 3];
-    }
-    for (; k < n; k++)
-        s0 += (double)w[k] * (double)x[k];
-    return (s0 + s1) + (s2 + s3);
-}
+/* The mel bank (filterbank.c) on SONO__MEL_GROUP frames at once, their
+ * spectra bin-major in xt (bin k of frame g at xt[k * SONO__MEL_GROUP + g];
+ * all SONO__MEL_GROUP columns are read, the first n written): frame g's
+ * bands to out[g * stride ...], the bits of sono_mel_apply. */
+#define SONO__MEL_GROUP 8
+void sono__mel_apply_group(const sono_mel *m, const float *xt, size_t n, float *out,
+                           size_t stride);
 
 /* Sizes of the stft plans, shared with istft.c. */
 size_t sono__pad_left(const sono_stft_params *p);

@@ -176,13 +176,15 @@ void sono_logfreq_weights(const sono_logfreq *l, float *out)
     memcpy(out, l->weights, l->n_bands * l->n_bins * sizeof(float));
 }
 
-SONO__VECTOR_CLONES
 void sono_logfreq_apply(const sono_logfreq *l, const float *spectrum,
                         float *out)
 {
     for (size_t i = 0; i < l->n_bands; i++) {
         const float *w = l->weights + i * l->n_bins + l->first[i];
         const float *x = spectrum + l->first[i];
-        out[i] = (float)sono__dot_run(w, x, l->count[i]);
+        double sum = 0.0;
+        for (size_t k = 0; k < l->count[i]; k++)
+            sum += (double)w[k] * (double)x[k];
+        out[i] = (float)sum;
     }
 }

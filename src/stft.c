@@ -136,7 +136,8 @@ sono_stft *sono_stft_new_block(const sono_stft_params *params, size_t block,
         k->real = sono__fft_real_new(p.n_fft);
         k->spectrum = sono__fft_spectrum_new(s->n_bins);
         k->values = sono__malloc_array(s->n_bins, sizeof(float));
-        if (!k->real || !k->spectrum || !k->values)
+        k->group = sono__calloc(s->n_bins, SONO__MEL_GROUP * sizeof(float));
+        if (!k->real || !k->spectrum || !k->values || !k->group)
             goto fail;
     }
     sono_window_fill(p.window, p.win_length, p.n_fft, s->window);
@@ -159,6 +160,7 @@ void sono_stft_free(sono_stft *s)
         sono__fft_buffer_free(s->workers[w].real);
         sono__fft_buffer_free(s->workers[w].spectrum);
         sono__free(s->workers[w].values);
+        sono__free(s->workers[w].group);
     }
     sono__free(s->workers);
     sono__free(s->window);

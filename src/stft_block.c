@@ -39,11 +39,35 @@ static void reduce(const sono_complex *spectrum, int power, float *out, size_t n
         sono_power(spectrum, out, n);
 }
 
+/* Mel bands of frames [begin, end), SONO__MEL_GROUP at a time: each
+ * frame's spectrum goes bin-major into the group, then the bank sums the
+ * group's frames side by side. */
+static void compute_mel(const pull_job *j, const sono__stft_worker *w, size_t begin,
+                        size_t end)
+{
+    const sono_stft *s = j->s;
+    for (size_t g0 = begin; g0 < end; g0 += SONO__MEL_GROUP) {
+        size_t n = end - g0 < SONO__MEL_GROUP ? end - g0 : SONO__MEL_GROUP;
+        for (size_t g = 0; g < n; g++) {
+            sono__stft_read_frame(s, j->first + g0 + g, w->real);
+            sono__fft_forward_on(s->fft, w->real, w->spectrum);
+            reduce(w->spectrum, j->power, w->values, s->n_bins);
+            for (size_t k = 0; k < s->n_bins; k++)
+                w->group[k * SONO__MEL_GROUP + g] = w->values[k];
+        }
+        sono__mel_apply_group(j->mel, w->group, n, (float *)j->out + g0 * j->rows, j->rows);
+    }
+}
+
 static void compute_frames(void *ctx, size_t begin, size_t end, int worker)
 {
     const pull_job *j = ctx;
     const sono_stft *s = j->s;
     const sono__stft_worker *w = &s->workers[worker];
+    if (j->kind == OUT_MEL) {
+        compute_mel(j, w, begin, end);
+        return;
+    }
     for (size_t i = begin; i < end; i++) {
         sono__stft_read_frame(s, j->first + i, w->real);
         sono__fft_forward_on(s->fft, w->real, w->spectrum);
@@ -55,9 +79,7 @@ static void compute_frames(void *ctx, size_t begin, size_t end, int worker)
         case OUT_SPECTRUM:
             reduce(w->spectrum, j->power, (float *)j->out + i * j->rows, s->n_bins);
             break;
-        case OUT_MEL:
-            reduce(w->spectrum, j->power, w->values, s->n_bins);
-            sono_mel_apply(j->mel, w->values, (float *)j->out + i * j->rows);
+        case OUT_MEL: /* compute_mel */
             break;
         case OUT_LOGFREQ:
             reduce(w->spectrum, j->power, w->values, s->n_bins);

@@ -6,12 +6,14 @@
 
 #include "internal.h"
 
-/* One worker's scratch: a frame, its spectrum (aligned for FFTW) and its
- * magnitudes or powers on the way into a filterbank. */
+/* One worker's scratch: a frame, its spectrum (aligned for FFTW), its
+ * magnitudes or powers on the way into a filterbank, and those of
+ * SONO__MEL_GROUP frames bin-major for the mel bank. */
 typedef struct sono__stft_worker {
     float *real;
     sono_complex *spectrum;
     float *values;
+    float *group;
 } sono__stft_worker;
 
 struct sono_stft {
