@@ -276,12 +276,13 @@ typedef struct sono_stft sono_stft;
 SONO_API sono_stft *sono_stft_new(const sono_stft_params *p, int *err);
 /* A plan whose pulls compute up to `block` frames at once (1 to 65536; 0
  * means 256), split into contiguous pieces among `threads` worker threads
- * (0: one per online core; at most 64 and at most block).  Threads are
- * started by each pull of at least 16 frames and joined before it returns.
+ * (0: one per online core; at most 64 and at most block).  The plan starts
+ * threads - 1 threads, which wait between pulls until sono_stft_free; a
+ * pull of fewer than 16 frames runs on the calling thread alone.
  * Every frame is computed by the same code whatever the split, so results
  * are identical, bit for bit, for any block size and thread count, and
  * equal to sono_stft_new's.  The plan holds block * hop + 3 n_fft samples
- * and about 10 n_fft bytes per thread.  sono_stft_new(p, err) is
+ * and about 26 n_fft bytes per thread.  sono_stft_new(p, err) is
  * sono_stft_new_block(p, 1, 1, err).  SONO_ERR_INVALID for bad parameters,
  * a block above 65536 or negative threads; SONO_ERR_TOO_LARGE when the
  * buffer size overflows. */

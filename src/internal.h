@@ -90,6 +90,17 @@ int sono__resample(sono__resampler *r, const float *in, size_t n_in,
 typedef void (*sono__range_fn)(void *ctx, size_t begin, size_t end, int worker);
 int sono__threads_resolve(int threads);
 void sono__parallel_for(int threads, size_t n, sono__range_fn fn, void *ctx);
+/* The same loop on threads started once (pool.c): sono__pool_new starts
+ * threads - 1 workers (threads <= 0: one per core), which wait until
+ * sono__pool_free.  sono__pool_for cuts [0, n) into `pieces` pieces (at most
+ * the pool's threads) exactly as sono__parallel_for does and returns when
+ * all are done; the caller runs piece 0.  A NULL pool runs the loop on the
+ * caller.  One loop at a time per pool. */
+typedef struct sono__pool sono__pool;
+sono__pool *sono__pool_new(int threads, int *err);
+void sono__pool_free(sono__pool *p);
+int sono__pool_threads(const sono__pool *p);
+void sono__pool_for(sono__pool *p, int pieces, size_t n, sono__range_fn fn, void *ctx);
 
 /* Griffin-Lim iterations (griffinlim.c) on a frames x bins magnitude that
  * must outlive the object; alpha, beta, gamma as documented there. */

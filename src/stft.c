@@ -143,6 +143,8 @@ sono_stft *sono_stft_new_block(const sono_stft_params *params, size_t block,
     sono_window_fill(p.window, p.win_length, p.n_fft, s->window);
     if (!(s->fft = sono__fft_new(p.n_fft, SONO__FFT_FORWARD, &status)))
         goto fail;
+    if (threads > 1 && !(s->pool = sono__pool_new(threads, &status)))
+        goto fail;
     return s;
 fail:
     sono_stft_free(s);
@@ -155,6 +157,7 @@ void sono_stft_free(sono_stft *s)
 {
     if (!s)
         return;
+    sono__pool_free(s->pool);
     sono__fft_free(s->fft);
     for (int w = 0; s->workers && w < s->threads; w++) {
         sono__fft_buffer_free(s->workers[w].real);

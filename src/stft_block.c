@@ -5,7 +5,8 @@
  * cache, and written to its own place in the output.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Every frame goes through the same code and the same FFTW plan (executed on
+ * The workers are the plan's pool (pool.c), started with the plan.  Every
+ * frame goes through the same code and the same FFTW plan (executed on
  * the worker's arrays), so the output does not depend on the number of
  * threads or on how frames are grouped into pulls: a block pull gives the
  * bits of sono_stft_pull followed by sono_magnitude, sono_power,
@@ -106,10 +107,7 @@ static int pull(sono_stft *s, pull_job *j, size_t max)
     size_t workers = n / MIN_FRAMES_PER_WORKER;
     if (workers > (size_t)s->threads)
         workers = (size_t)s->threads;
-    if (workers <= 1)
-        compute_frames(j, 0, n, 0);
-    else
-        sono__parallel_for((int)workers, n, compute_frames, j);
+    sono__pool_for(s->pool, (int)workers, n, compute_frames, j);
     s->next_frame += n;
     return (int)n;
 }

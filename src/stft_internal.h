@@ -26,6 +26,7 @@ struct sono_stft {
     size_t block;       /* frames one pull computes at most */
     int threads;        /* workers of a block pull */
     sono__stft_worker *workers;
+    sono__pool *pool;   /* threads - 1 of them waiting; NULL for one */
 
     float *head;        /* samples [0, head_len) */
     size_t head_cap;
