@@ -3,6 +3,8 @@
 #   ./sono.sh demo   install what is missing, build, and turn a bundled clip
 #                    into a spectrogram (.npy) and back into sound
 #   ./sono.sh test   install what is missing, build, and run the whole test suite
+#   ./sono.sh test-sanitize  the same suite under ASan (with leak checking)
+#                    and UBSan only, in ./build-sanitize
 #   ./sono.sh build  install what is missing and build (into ./build)
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -44,6 +46,16 @@ build() {
     cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release -DSONO_WERROR=ON \
         -DSONO_PYTHON=/usr/bin/python3 "$@" >/dev/null
     cmake --build "$dir" -j "$(nproc 2>/dev/null || echo 2)"
+}
+
+# The whole suite under AddressSanitizer (with its leak checker) and
+# UndefinedBehaviorSanitizer: any invalid access, leak or undefined operation
+# fails the test it is in, also inside the CLI processes the scripts start.
+test_sanitize() {
+    build "$BUILD-sanitize" -DCMAKE_BUILD_TYPE=Debug \
+        "-DCMAKE_C_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+    (cd "$BUILD-sanitize" &&
+        ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} ctest --output-on-failure -j 2)
 }
 
 case "${1:-}" in
@@ -91,19 +103,19 @@ test)
     need $BUILD_PACKAGES $TEST_PACKAGES
     build "$BUILD"
     (cd "$BUILD" && ctest --output-on-failure -j 2)
-    # The same suite again under AddressSanitizer and UndefinedBehaviorSanitizer:
-    # any invalid access, leak or undefined operation fails the test it is in.
     echo "sono.sh: the test suite again with -fsanitize=address,undefined"
-    build "$BUILD-sanitize" -DCMAKE_BUILD_TYPE=Debug \
-        "-DCMAKE_C_FLAGS=-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-    (cd "$BUILD-sanitize" && ctest --output-on-failure -j 2)
+    test_sanitize
+    ;;
+test-sanitize)
+    need $BUILD_PACKAGES $TEST_PACKAGES
+    test_sanitize
     ;;
 build)
     need $BUILD_PACKAGES
     build "$BUILD"
     ;;
 *)
-    echo "usage: ./sono.sh demo [OUTDIR] | test | build" >&2
+    echo "usage: ./sono.sh demo [OUTDIR] | test | test-sanitize | build" >&2
     exit 2
     ;;
 esac

@@ -140,6 +140,9 @@ typedef int (*cli_frame_fn)(void *ctx, const sono_complex *frame);
 /* Opens the input audio as the options ask; reports errors and stores the
  * exit status for them in *status. */
 sono_source *cli_open_audio(const cli_common *c, int *status);
+/* Reports a failure of sono_audio_probe on path in one line (a file of too
+ * many channels with its count). */
+void cli_probe_error(const char *path, int err, const sono_audio_info *info);
 
 /* What the STFT pipeline hands on for each frame: complex values (power 0),
  * the magnitude (1) or power (2) of the bins, or that through a mel or a

@@ -71,11 +71,7 @@ int cmd_info(int argc, char **argv)
     sono_audio_info info;
     int err = sono_audio_probe(path, &info);
     if (err != SONO_OK) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(path, "not an audio file that can be read (corrupt, empty, "
-                      "unsupported, or declaring 0 channels or 0 Hz)");
-        else
-            cli_file_error(path, err);
+        cli_probe_error(path, err, &info);
         return EXIT_FAIL;
     }
     double seconds = info.frames >= 0 ? (double)info.frames / info.sample_rate : -1;

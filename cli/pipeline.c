@@ -9,19 +9,67 @@
 
 #define BLOCK 8192
 
+void cli_probe_error(const char *path, int err, const sono_audio_info *info)
+{
+    if (err == SONO_ERR_FORMAT)
+        cli_error(path, "not an audio file that can be read (corrupt, empty, "
+                  "unsupported, or declaring 0 channels or 0 Hz)");
+    else if (err == SONO_ERR_TOO_LARGE && info->channels > 0)
+        cli_error(path, "%d channels, more than the limit of %d", info->channels,
+                  SONO_MAX_CHANNELS);
+    else if (err == SONO_ERR_TOO_LARGE)
+        cli_error(path, "more channels than the limit of %d", SONO_MAX_CHANNELS);
+    else
+        cli_file_error(path, err);
+}
+
+static uint64_t sample_limit(const cli_common *c)
+{
+    return c->audio.max_samples > 0 ? c->audio.max_samples : SONO_MAX_SAMPLES;
+}
+
+/* The source's limits against the header: one line naming the count. */
+static int check_limits(const cli_common *c, const sono_audio_info *info)
+{
+    int64_t samples;
+    int most = c->audio.max_channels > 0 ? c->audio.max_channels : SONO_MAX_CHANNELS;
+    if (sono_source_check(info, &c->audio, &samples) != SONO_ERR_TOO_LARGE)
+        return 0;
+    if (info->channels > most)
+        cli_error(c->input, "%d channels, more than the limit of %d",
+                  info->channels, most);
+    else
+        cli_error(c->input, "%lld samples, more than the limit of %llu",
+                  (long long)samples, (unsigned long long)sample_limit(c));
+    return -1;
+}
+
+/* A failed sono_source_read, after total samples, in one line. */
+static void read_error(const cli_common *c, int err, uint64_t total)
+{
+    if (err == SONO_ERR_NONFINITE)
+        cli_error(c->input, "contains NaN or infinite samples (in samples %llu "
+                  "to %llu)", (unsigned long long)total,
+                  (unsigned long long)total + BLOCK - 1);
+    else if (err == SONO_ERR_TOO_LARGE)
+        cli_error(c->input, "more samples than the limit of %llu (more than its "
+                  "header declares)", (unsigned long long)sample_limit(c));
+    else
+        cli_error(c->input, "decoding failed after %llu samples: %s",
+                  (unsigned long long)total, sono_strerror(err));
+}
+
 sono_source *cli_open_audio(const cli_common *c, int *status)
 {
     sono_audio_info info;
     int err = sono_audio_probe(c->input, &info);
     *status = EXIT_FAIL;
     if (err != SONO_OK) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(c->input, "not an audio file that can be read (corrupt, "
-                      "empty, unsupported, or declaring 0 channels or 0 Hz)");
-        else
-            cli_file_error(c->input, err);
+        cli_probe_error(c->input, err, &info);
         return NULL;
     }
+    if (check_limits(c, &info))
+        return NULL;
     if (c->audio.channel >= info.channels) {
         cli_error("--channel", "%d is out of range: '%s' has %d channel%s "
                   "(0 to %d)", c->audio.channel, c->input, info.channels,
@@ -93,12 +141,7 @@ int cli_run_stft_blocks(const cli_common *c, sono_source *src, const cli_stft_ou
     for (;;) {
         size_t n = sono_source_read(src, block, BLOCK, &err);
         if (err != SONO_OK) {
-            if (err == SONO_ERR_NONFINITE)
-                cli_error(c->input, "contains NaN or infinite samples (in "
-                          "samples %zu to %zu)", total, total + BLOCK - 1);
-            else
-                cli_error(c->input, "decoding failed after %zu samples: %s",
-                          total, sono_strerror(err));
+            read_error(c, err, total);
             r = -1;
             goto done;
         }
@@ -190,13 +233,7 @@ int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
     for (;;) {
         size_t n = sono_source_read(src, block, BLOCK, &err);
         if (err != SONO_OK) {
-            if (err == SONO_ERR_NONFINITE)
-                cli_error(c->input, "contains NaN or infinite samples (in "
-                          "samples %llu to %llu)", (unsigned long long)total,
-                          (unsigned long long)total + BLOCK - 1);
-            else
-                cli_error(c->input, "decoding failed after %llu samples: %s",
-                          (unsigned long long)total, sono_strerror(err));
+            read_error(c, err, total);
             r = EXIT_FAIL;
             break;
         }

@@ -134,22 +134,53 @@ typedef struct sono_audio_info {
                                 file holds; what is there is read */
 } sono_audio_info;
 
+/* Limits on audio read, so that a header cannot make sono hold more than
+ * it should: a frame of more channels than SONO_MAX_CHANNELS (libsndfile
+ * itself refuses more), and more than SONO_MAX_SAMPLES samples from one
+ * source (8 GiB of float32 in sono_load; 13.5 hours at 44.1 kHz).  A
+ * source's limits can be set lower, and the sample limit higher, through
+ * sono_source_params; files beyond them are SONO_ERR_TOO_LARGE. */
+#define SONO_MAX_CHANNELS 1024
+#define SONO_MAX_SAMPLES ((uint64_t)1 << 31)
+
 /* Reads a file's header.  SONO_ERR_IO if it cannot be opened,
  * SONO_ERR_FORMAT if it is not audio libsndfile can read, or declares
- * 0 channels or a rate that is not positive. */
+ * 0 channels or a rate that is not positive; SONO_ERR_TOO_LARGE if it
+ * declares more than SONO_MAX_CHANNELS channels.  On any error *info is
+ * zeroed (frames -1), except that with SONO_ERR_TOO_LARGE info->channels
+ * holds the declared count, taken from libsndfile's log of the failed open
+ * (0 when the log does not name it; the log is libsndfile's one global, so
+ * two threads failing to open files at once may see each other's). */
 SONO_API int sono_audio_probe(const char *path, sono_audio_info *info);
 
 #define SONO_CHANNEL_MIX (-1)
 
-/* What to read from a file and at which rate (librosa.load's arguments). */
+/* What to read from a file and at which rate (librosa.load's arguments),
+ * and the limits of what may be read. */
 typedef struct sono_source_params {
     int channel;             /* SONO_CHANNEL_MIX (default) or a 0-based channel */
     double offset;           /* seconds to skip at the start (default 0) */
     double duration;         /* seconds to read; < 0 means to the end (default) */
     double sample_rate;      /* resample to this rate; 0 keeps the file's (default) */
+    int max_channels;        /* refuse files of more channels, 1 to
+                                SONO_MAX_CHANNELS; 0 means SONO_MAX_CHANNELS
+                                (default) */
+    uint64_t max_samples;    /* refuse to yield more samples than this (at
+                                the output rate), any value; 0 means
+                                SONO_MAX_SAMPLES (default) */
 } sono_source_params;
 
 SONO_API void sono_source_params_default(sono_source_params *p);
+
+/* The number of samples a source opened with p would yield from a file
+ * whose header is info, as the header declares it: its frames after the
+ * offset, at most the duration, resampled to ceil(n * out_rate / in_rate);
+ * -1 in *samples (may be NULL) when the header gives no length.  Returns
+ * SONO_ERR_TOO_LARGE when info->channels is above p's max_channels or the
+ * declared count above its max_samples (sono_source_open checks the same,
+ * before it allocates anything), SONO_ERR_INVALID for bad parameters. */
+SONO_API int sono_source_check(const sono_audio_info *info,
+                               const sono_source_params *p, int64_t *samples);
 
 /* A streaming reader that yields mono float32 samples: one channel or the
  * mean of all, the requested stretch of time, resampled with libsoxr's high
@@ -157,11 +188,16 @@ SONO_API void sono_source_params_default(sono_source_params *p);
  * fixed to ceil(n * out_rate / in_rate) samples, as librosa.resample does. */
 typedef struct sono_source sono_source;
 
+/* NULL with, in *err: SONO_ERR_INVALID for bad parameters or a channel the
+ * file does not have, SONO_ERR_TOO_LARGE for a file beyond p's limits
+ * (sono_source_check), and sono_audio_probe's codes. */
 SONO_API sono_source *sono_source_open(const char *path,
                                        const sono_source_params *p, int *err);
 /* Reads up to max samples into out.  Returns the count (0 at the end); on an
  * error returns 0 and stores the code in *err (SONO_ERR_NONFINITE for NaN or
- * infinite samples, SONO_ERR_FORMAT for a decoding failure). */
+ * infinite samples, SONO_ERR_FORMAT for a decoding failure,
+ * SONO_ERR_TOO_LARGE once the stream goes past max_samples, which a header
+ * that understates its length or gives none can hide until then). */
 SONO_API size_t sono_source_read(sono_source *s, float *out, size_t max,
                                  int *err);
 /* The output sample rate. */
@@ -170,7 +206,8 @@ SONO_API double sono_source_rate(const sono_source *s);
 SONO_API const sono_audio_info *sono_source_info(const sono_source *s);
 SONO_API void sono_source_close(sono_source *s);
 
-/* One-shot: the whole selection as a one-channel signal. */
+/* One-shot: the whole selection as a one-channel signal.  The buffer
+ * grows as samples come, never beyond max_samples (SONO_ERR_TOO_LARGE). */
 SONO_API int sono_load(const char *path, const sono_source_params *p,
                        sono_signal *out);
 
@@ -746,9 +783,21 @@ SONO_API const uint8_t *sono_colormap_lut8(sono_colormap c);
 /* Images                                                                    */
 
 /* Limits on every image read or made: a side of at most 65535 pixels and at
- * most 2^28 pixels in all. */
+ * most 2^28 pixels in all (1 GiB of 8-bit RGBA).  Readers can be held to
+ * lower limits (sono_image_limits); nothing goes above these. */
 #define SONO_IMAGE_MAX_SIDE 65535u
 #define SONO_IMAGE_MAX_PIXELS (1u << 28)
+
+/* The limits a reader checks a picture's header against before it
+ * allocates anything (sono_image_read). */
+typedef struct sono_image_limits {
+    uint32_t max_side;     /* 1 to SONO_IMAGE_MAX_SIDE pixels a side; 0 means
+                              SONO_IMAGE_MAX_SIDE (default) */
+    uint64_t max_pixels;   /* 1 to SONO_IMAGE_MAX_PIXELS in all; 0 means
+                              SONO_IMAGE_MAX_PIXELS (default) */
+} sono_image_limits;
+
+SONO_API void sono_image_limits_default(sono_image_limits *l);
 
 /* One key/value text entry of an image (PNG tEXt). */
 typedef struct sono_image_text {
@@ -790,6 +839,12 @@ SONO_API void sono_image_luminance(const sono_image *im, float *out);
  * Text chunks are read into im->text.  SONO_ERR_FORMAT for a corrupt or
  * unsupported file, SONO_ERR_TOO_LARGE beyond the limits. */
 SONO_API int sono_image_load(const char *path, sono_image *im);
+/* sono_image_load within the limits l (NULL: the defaults): a picture
+ * whose header declares a side above l->max_side or more than
+ * l->max_pixels pixels is SONO_ERR_TOO_LARGE, refused before its pixels
+ * are allocated.  SONO_ERR_INVALID for a limit above the maximums. */
+SONO_API int sono_image_read(const char *path, const sono_image_limits *l,
+                             sono_image *im);
 /* Writes a PNG with the image's text entries as tEXt chunks (entries with
  * an empty value are left out: PNG cannot hold them), whole or not at all
  * (a temporary file renamed over path). */
@@ -963,11 +1018,14 @@ typedef struct sono_spec {
  * also stands for anything below db_min, and decodes to 0), top row the
  * highest frequency, one column per frame; with phase, a 16-bit alpha
  * channel holding it in steps of 2 pi / 65536.  The axes go into text
- * entries.  Allocates *out. */
+ * entries.  Allocates *out.  SONO_ERR_INVALID for axes out of range or rows
+ * that are not theirs, SONO_ERR_TOO_LARGE beyond the image limits,
+ * SONO_ERR_NOMEM (also when the filterbank that counts the rows cannot be
+ * made). */
 SONO_API int sono_spec_to_image(const sono_spec *s, sono_image *out);
 /* Reads such an image back: SONO_ERR_FORMAT when it is not one (no or
- * unreadable description, a size that contradicts it).  Allocates the
- * values (and the phase when the image has alpha). */
+ * unreadable description, a size that contradicts it), SONO_ERR_NOMEM.
+ * Allocates the values (and the phase when the image has alpha). */
 SONO_API int sono_spec_from_image(const sono_image *im, sono_spec *out);
 SONO_API void sono_spec_free(sono_spec *s);
 

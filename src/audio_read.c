@@ -63,11 +63,40 @@ static int declares_missing_data(SNDFILE *sf)
     return 0;
 }
 
-/* Opens with libsndfile and checks what a decoder may claim. */
+/* The channel count a header declared, from libsndfile's log of an open
+ * that failed ("  Channels      : 2000" in every container's log); 0 when
+ * the log names none.  libsndfile refuses more than SONO_MAX_CHANNELS
+ * channels without saying so in its error code's public range. */
+static long declared_channels(void)
+{
+    char log[8192];
+    log[0] = '\0';
+    sf_command(NULL, SFC_GET_LOG_INFO, log, sizeof log);
+    for (const char *line = log; line && *line; line = strchr(line, '\n')) {
+        line += strspn(line, "\n ");
+        if (strncmp(line, "Channels", 8) != 0)
+            continue;
+        const char *v = line + 8 + strspn(line + 8, " ");
+        if (*v != ':')
+            continue;
+        v += 1 + strspn(v + 1, " ");
+        long n = 0;
+        for (; *v >= '0' && *v <= '9' && n < 1000000000L; v++)
+            n = 10 * n + (*v - '0');
+        return n;
+    }
+    return 0;
+}
+
+/* Opens with libsndfile and checks what a decoder may claim.  A file of
+ * more channels than libsndfile reads is SONO_ERR_TOO_LARGE, with the
+ * declared count in info->channels when known (0 otherwise). */
 static SNDFILE *open_checked(const char *path, sono_audio_info *info, int *err)
 {
     SF_INFO sfi;
     memset(&sfi, 0, sizeof sfi);
+    memset(info, 0, sizeof *info);
+    info->frames = -1;
     FILE *probe = fopen(path, "rb");
     if (!probe) {
         *err = SONO_ERR_IO;
@@ -76,7 +105,12 @@ static SNDFILE *open_checked(const char *path, sono_audio_info *info, int *err)
     fclose(probe);
     SNDFILE *sf = sf_open(path, SFM_READ, &sfi);
     if (!sf) {
-        *err = sf_error(NULL) == SF_ERR_SYSTEM ? SONO_ERR_IO : SONO_ERR_FORMAT;
+        long channels = declared_channels();
+        *err = sf_error(NULL) == SF_ERR_SYSTEM ? SONO_ERR_IO
+               : channels > SONO_MAX_CHANNELS  ? SONO_ERR_TOO_LARGE
+                                               : SONO_ERR_FORMAT;
+        if (*err == SONO_ERR_TOO_LARGE)
+            info->channels = channels > INT32_MAX ? INT32_MAX : (int)channels;
         return NULL;
     }
     if (sfi.channels < 1 || sfi.samplerate < 1) {
@@ -84,7 +118,6 @@ static SNDFILE *open_checked(const char *path, sono_audio_info *info, int *err)
         *err = SONO_ERR_FORMAT;
         return NULL;
     }
-    memset(info, 0, sizeof *info);
     info->sample_rate = sfi.samplerate;
     info->channels = sfi.channels;
     info->frames = sfi.frames >= 0 && sfi.frames < SF_COUNT_MAX ? sfi.frames : -1;
@@ -112,6 +145,67 @@ void sono_source_params_default(sono_source_params *p)
     p->offset = 0.0;
     p->duration = -1.0;
     p->sample_rate = 0.0;
+    p->max_channels = 0;
+    p->max_samples = 0;
+}
+
+static int valid_params(const sono_source_params *p)
+{
+    return p && !isnan(p->offset) && p->offset >= 0 && !isinf(p->offset) &&
+           !isnan(p->duration) && !isinf(p->duration) && !isnan(p->sample_rate) &&
+           p->sample_rate >= 0 && !isinf(p->sample_rate) && p->channel >= -1 &&
+           p->max_channels >= 0 && p->max_channels <= SONO_MAX_CHANNELS;
+}
+
+static int max_channels_of(const sono_source_params *p)
+{
+    return p->max_channels > 0 ? p->max_channels : SONO_MAX_CHANNELS;
+}
+
+static uint64_t max_samples_of(const sono_source_params *p)
+{
+    return p->max_samples > 0 ? p->max_samples : SONO_MAX_SAMPLES;
+}
+
+/* seconds * rate truncated, as librosa (soundfile) does, held below 2^62 so
+ * that an offset or duration of years cannot overflow the frame counts. */
+static long long frames_of(double seconds, double rate)
+{
+    double f = seconds * rate;
+    return f < 4611686018427387904.0 ? (long long)f : 4611686018427387904LL;
+}
+
+/* Output samples of the selection, from the header's frame count. */
+static int64_t selection_length(const sono_audio_info *info,
+                                const sono_source_params *p)
+{
+    if (info->frames < 0)
+        return -1;
+    long long start = frames_of(p->offset, info->sample_rate);
+    long long n = info->frames > start ? info->frames - start : 0;
+    if (p->duration >= 0 && frames_of(p->duration, info->sample_rate) < n)
+        n = frames_of(p->duration, info->sample_rate);
+    if (p->sample_rate > 0 && p->sample_rate != info->sample_rate) {
+        /* As the source cuts its output: ceil(n * ratio), in double. */
+        double out = ceil((double)n * (p->sample_rate / info->sample_rate));
+        return out < 4611686018427387904.0 ? (int64_t)out : INT64_MAX;
+    }
+    return n;
+}
+
+int sono_source_check(const sono_audio_info *info, const sono_source_params *p,
+                      int64_t *samples)
+{
+    if (samples)
+        *samples = -1;
+    if (!info || !valid_params(p) || info->channels < 1 || !(info->sample_rate > 0))
+        return SONO_ERR_INVALID;
+    if (info->channels > max_channels_of(p))
+        return SONO_ERR_TOO_LARGE;
+    int64_t n = selection_length(info, p);
+    if (samples)
+        *samples = n;
+    return n >= 0 && (uint64_t)n > max_samples_of(p) ? SONO_ERR_TOO_LARGE : SONO_OK;
 }
 
 struct sono_source {
@@ -133,6 +227,9 @@ struct sono_source {
     float *obuf;
     size_t olen, opos;
     int flushed;
+
+    uint64_t yielded;         /* samples handed out, against max_samples */
+    int too_long;             /* the stream went past max_samples */
 };
 
 sono_source *sono_source_open(const char *path, const sono_source_params *p,
@@ -140,9 +237,7 @@ sono_source *sono_source_open(const char *path, const sono_source_params *p,
 {
     int status = SONO_ERR_INVALID;
     sono_source *s = NULL;
-    if (!path || !p || isnan(p->offset) || p->offset < 0 || isinf(p->offset) ||
-        isnan(p->duration) || isinf(p->duration) || isnan(p->sample_rate) ||
-        p->sample_rate < 0 || isinf(p->sample_rate) || p->channel < -1)
+    if (!path || !valid_params(p))
         goto fail;
     status = SONO_ERR_NOMEM;
     if (!(s = sono__calloc(1, sizeof *s)))
@@ -150,20 +245,24 @@ sono_source *sono_source_open(const char *path, const sono_source_params *p,
     s->p = *p;
     if (!(s->sf = open_checked(path, &s->info, &status)))
         goto fail;
+    /* The limits before the channel: a file of 2000 channels is too large
+     * whichever one is asked for. */
+    if ((status = sono_source_check(&s->info, p, NULL)) != SONO_OK)
+        goto fail;
     status = SONO_ERR_INVALID;
     if (p->channel >= s->info.channels)
         goto fail;
     status = SONO_ERR_NOMEM;
-    s->interleaved = sono__malloc_array((size_t)BLOCK * (size_t)s->info.channels,
-                                        sizeof(float));
+    s->interleaved = sono__malloc_array2(BLOCK, (size_t)s->info.channels,
+                                         sizeof(float));
     s->mono = sono__malloc_array(BLOCK, sizeof(float));
     s->obuf = sono__malloc_array(BLOCK, sizeof(float));
     if (!s->interleaved || !s->mono || !s->obuf)
         goto fail;
     /* librosa (soundfile) truncates offset * rate and duration * rate. */
     double sr = s->info.sample_rate;
-    long long start = (long long)(p->offset * sr);
-    s->remaining = p->duration >= 0 ? (long long)(p->duration * sr) : -1;
+    long long start = frames_of(p->offset, sr);
+    s->remaining = p->duration >= 0 ? frames_of(p->duration, sr) : -1;
     if (start > 0) {
         SF_INFO tmp;
         sf_command(s->sf, SFC_GET_CURRENT_SF_INFO, &tmp, sizeof tmp);
@@ -322,7 +421,14 @@ size_t sono_source_read(sono_source *s, float *out, size_t max, int *err)
             *err = SONO_ERR_INVALID;
         return 0;
     }
-    if (!s->rs) {
+    /* One sample past the limit is enough to know that the stream (whose
+     * header understated it, or did not say) is longer. */
+    uint64_t left = max_samples_of(&s->p) - s->yielded;
+    if (max > left && left < SIZE_MAX)
+        max = (size_t)left + 1;
+    if (s->too_long) {
+        e = SONO_ERR_TOO_LARGE;
+    } else if (!s->rs) {
         count = read_native(s, out, max, &e);
     } else {
         while (count < max) {
@@ -339,6 +445,12 @@ size_t sono_source_read(sono_source *s, float *out, size_t max, int *err)
             count += n;
         }
     }
+    if (e == SONO_OK && count > left) {
+        s->too_long = 1;
+        e = SONO_ERR_TOO_LARGE;
+    }
+    if (e == SONO_OK)
+        s->yielded += count;
     if (err)
         *err = e;
     return e ? 0 : count;
@@ -353,20 +465,27 @@ int sono_load(const char *path, const sono_source_params *p, sono_signal *out)
     sono_source *s = sono_source_open(path, p, &err);
     if (!s)
         return err;
-    size_t cap = 1 << 16, n = 0;
+    /* Doubling, but never past one sample more than the limit: the source
+     * refuses to go further, so a header cannot make this grow beyond it. */
+    uint64_t most = max_samples_of(p);
+    most += most < UINT64_MAX;
+    size_t cap = most < ((size_t)1 << 16) ? (size_t)most : (size_t)1 << 16, n = 0;
     float *data = sono__malloc_array(cap, sizeof(float));
     while (data) {
         if (n == cap) {
-            float *d = cap > SIZE_MAX / 2 / sizeof(float)
-                           ? NULL
-                           : sono__realloc(data, 2 * cap * sizeof(float));
+            size_t grown = cap > SIZE_MAX / 2 ? SIZE_MAX : 2 * cap;
+            if (grown > most)
+                grown = (size_t)most;
+            float *d = grown > cap ? sono__realloc_array(data, grown, sizeof(float))
+                                   : NULL;
             if (!d) {
                 sono__free(data);
                 data = NULL;
+                err = grown > cap ? SONO_ERR_NOMEM : SONO_ERR_TOO_LARGE;
                 break;
             }
             data = d;
-            cap *= 2;
+            cap = grown;
         }
         size_t got = sono_source_read(s, data + n, cap - n, &err);
         if (err || got == 0)
@@ -376,7 +495,7 @@ int sono_load(const char *path, const sono_source_params *p, sono_signal *out)
     double rate = sono_source_rate(s);
     sono_source_close(s);
     if (!data)
-        return SONO_ERR_NOMEM;
+        return err != SONO_OK ? err : SONO_ERR_NOMEM;
     if (err) {
         sono__free(data);
         return err;

@@ -50,8 +50,8 @@ sono_writer *sono_writer_open(const char *path, sono_container c,
     if (!(w = sono__calloc(1, sizeof *w)))
         goto fail;
     w->channels = channels;
-    if (!(w->scratch = sono__malloc_array((size_t)CHUNK * (size_t)channels,
-                                          sizeof(float))))
+    if (!(w->scratch = sono__malloc_array2(CHUNK, (size_t)channels,
+                                           sizeof(float))))
         goto fail;
     if ((status = sono__atomic_open(&w->file, path)) != SONO_OK)
         goto fail;
@@ -63,6 +63,9 @@ sono_writer *sono_writer_open(const char *path, sono_container c,
     status = SONO_ERR_IO;
     if (!(w->sf = sf_open_fd(fileno(w->file.fp), SFM_WRITE, &info, 0)))
         goto fail;
+    /* libsndfile adds a PEAK chunk to float files, stamped with the time of
+     * writing: without it, the same samples make the same file. */
+    sf_command(w->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     return w;
 fail:
     sono_writer_close(w);

@@ -6,7 +6,13 @@
  * serialised by a mutex; executing a plan on its own buffers is safe from
  * any thread.  FFTW_ESTIMATE keeps planning cheap for odd sizes such as
  * 22050, which FFTW handles with its mixed-radix and Rader codelets.
- * At the end, apart: the batched transform of `sono bench`'s fft-floor. */
+ * At the end, apart: the batched transform of `sono bench`'s fft-floor.
+ *
+ * The buffers are sono's (sono__malloc_aligned, aligned as fftw_malloc's), so
+ * that failing-allocation tests reach them.  What FFTW allocates inside its
+ * planner cannot be redirected, and FFTW aborts when such an allocation
+ * fails: a plan is small next to the buffers, so that happens only when the
+ * process is out of memory anyway. */
 #include <fftw3.h>
 #include <limits.h>
 #include <pthread.h>
@@ -33,6 +39,15 @@ struct sono__fft {
 
 static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* count values of size bytes, aligned for FFTW; NULL on overflow. */
+static void *aligned_array(size_t count, size_t size)
+{
+    size_t bytes;
+    if (sono__mul_size(count, size, &bytes) != SONO_OK)
+        return NULL;
+    return sono__malloc_aligned(bytes);
+}
+
 sono__fft *sono__fft_new(size_t n, int directions, int *err)
 {
     sono__fft *f = sono__calloc(1, sizeof *f);
@@ -45,16 +60,16 @@ sono__fft *sono__fft_new(size_t n, int directions, int *err)
         goto fail;
     }
     f->n = n;
-    f->real = fftwf_malloc(sizeof(float) * n);
-    f->spectrum = fftwf_malloc(sizeof(fftwf_complex) * (n / 2 + 1));
+    f->real = aligned_array(n, sizeof(float));
+    f->spectrum = aligned_array(n / 2 + 1, sizeof(fftwf_complex));
     if (!f->real || !f->spectrum)
         goto fail;
     /* Only the directions asked for: the first plan of a kind in a process
      * costs FFTW milliseconds of set-up, and the double-precision library
      * is not even touched by forward-only commands. */
     if (directions & SONO__FFT_INVERSE) {
-        f->real_d = fftw_malloc(sizeof(double) * n);
-        f->spectrum_d = fftw_malloc(sizeof(fftw_complex) * (n / 2 + 1));
+        f->real_d = aligned_array(n, sizeof(double));
+        f->spectrum_d = aligned_array(n / 2 + 1, sizeof(fftw_complex));
         if (!f->real_d || !f->spectrum_d)
             goto fail;
     }
@@ -89,10 +104,10 @@ void sono__fft_free(sono__fft *f)
     if (f->inverse_f)
         fftwf_destroy_plan(f->inverse_f);
     pthread_mutex_unlock(&planner_lock);
-    fftwf_free(f->real);
-    fftwf_free(f->spectrum);
-    fftw_free(f->real_d);
-    fftw_free(f->spectrum_d);
+    sono__free(f->real);
+    sono__free(f->spectrum);
+    sono__free(f->real_d);
+    sono__free(f->spectrum_d);
     sono__free(f);
 }
 
@@ -111,21 +126,16 @@ void sono__fft_forward(sono__fft *f)
     fftwf_execute(f->forward);
 }
 
-/* Buffers from FFTW's allocator have the alignment the plans were made
- * for, which FFTW's new-array execute requires of other arrays. */
+/* Buffers aligned as the plans' own, which FFTW's new-array execute
+ * requires of other arrays; released by sono__free. */
 float *sono__fft_real_new(size_t n)
 {
-    return fftwf_malloc(sizeof(float) * (n ? n : 1));
+    return aligned_array(n ? n : 1, sizeof(float));
 }
 
 sono_complex *sono__fft_spectrum_new(size_t bins)
 {
-    return fftwf_malloc(sizeof(fftwf_complex) * (bins ? bins : 1));
-}
-
-void sono__fft_buffer_free(void *p)
-{
-    fftwf_free(p);
+    return aligned_array(bins ? bins : 1, sizeof(fftwf_complex));
 }
 
 /* The forward plan on the caller's arrays: several threads may run one plan
@@ -151,9 +161,10 @@ void sono__fft_inverse(sono__fft *f)
         f->real[k] = (float)f->real_d[k];
 }
 
-/* Single-precision inverse: the spectrum buffer in, the real buffer out
- * (unnormalised).  The spectrum is overwritten. */
-int sono__fft_inverse_float(sono__fft *f)
+/* The single-precision inverse's plan, made before the first use so that
+ * the transforms themselves cannot fail (they run on worker threads, with
+ * nowhere to report to). */
+int sono__fft_plan_inverse_float(sono__fft *f)
 {
     if (!f->inverse_f) {
         pthread_mutex_lock(&planner_lock);
@@ -163,8 +174,14 @@ int sono__fft_inverse_float(sono__fft *f)
         if (!f->inverse_f)
             return SONO_ERR_NOMEM;
     }
-    fftwf_execute(f->inverse_f);
     return SONO_OK;
+}
+
+/* Single-precision inverse: the spectrum buffer in, the real buffer out
+ * (unnormalised).  The spectrum is overwritten. */
+void sono__fft_inverse_float(sono__fft *f)
+{
+    fftwf_execute(f->inverse_f);
 }
 
 /* -- used by tsne_repulsion.c --
@@ -187,14 +204,14 @@ sono__fftd *sono__fftd_new(size_t rows, size_t cols, int *err)
     if (!f)
         goto fail;
     if (rows < 1 || cols < 1 || rows > (size_t)1 << 24 || cols > (size_t)1 << 24 ||
-        rows * cols > (size_t)1 << 30) {
+        (uint64_t)rows * cols > (uint64_t)1 << 30) {
         status = SONO_ERR_TOO_LARGE;
         goto fail;
     }
     f->rows = rows;
     f->cols = cols;
-    f->real = fftw_malloc(sizeof(double) * rows * cols);
-    f->spectrum = fftw_malloc(sizeof(fftw_complex) * rows * (cols / 2 + 1));
+    f->real = aligned_array(rows * cols, sizeof(double));
+    f->spectrum = aligned_array(rows * (cols / 2 + 1), sizeof(fftw_complex));
     if (!f->real || !f->spectrum)
         goto fail;
     pthread_mutex_lock(&planner_lock);
@@ -230,8 +247,8 @@ void sono__fftd_free(sono__fftd *f)
     if (f->inverse)
         fftw_destroy_plan(f->inverse);
     pthread_mutex_unlock(&planner_lock);
-    fftw_free(f->real);
-    fftw_free(f->spectrum);
+    sono__free(f->real);
+    sono__free(f->spectrum);
     sono__free(f);
 }
 
@@ -295,8 +312,8 @@ sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int threads,
     f->threads = sono__threads_resolve(threads);
     if ((size_t)f->threads > frames)
         f->threads = (int)frames;
-    f->in = fftwf_malloc(sizeof(float) * n_in);
-    f->out = fftwf_malloc(sizeof(fftwf_complex) * n_out);
+    f->in = aligned_array(n_in, sizeof(float));
+    f->out = aligned_array(n_out, sizeof(fftwf_complex));
     if (!f->in || !f->out)
         goto fail;
     memset(f->in, 0, sizeof(float) * n_in);
@@ -362,7 +379,7 @@ void sono_fft_floor_free(sono_fft_floor *f)
         if (f->plans[w])
             fftwf_destroy_plan(f->plans[w]);
     pthread_mutex_unlock(&planner_lock);
-    fftwf_free(f->in);
-    fftwf_free(f->out);
+    sono__free(f->in);
+    sono__free(f->out);
     sono__free(f);
 }

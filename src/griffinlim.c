@@ -129,9 +129,12 @@ sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
     if (!g->window || !g->inv_wss || !g->grains || !g->signal || !g->c ||
         !g->t || (gamma != 1.0 && !g->d) || !g->fft)
         goto fail;
-    for (int w = 0; w < g->threads; w++)
+    for (int w = 0; w < g->threads; w++) {
         if (!(g->fft[w] = sono__fft_new(g->n_fft, SONO__FFT_FORWARD, &status)))
             goto fail;
+        if ((status = sono__fft_plan_inverse_float(g->fft[w])) != SONO_OK)
+            goto fail;
+    }
     sono_window_fill(p->window, p->win_length, p->n_fft, g->window);
     status = fill_inv_wss(g);
     if (status != SONO_OK)

@@ -13,9 +13,10 @@ int sono_image_alloc(sono_image *im, uint32_t width, uint32_t height,
     if (width == 0 || height == 0 || channels < 1 || channels > 4 ||
         (depth != 8 && depth != 16))
         return SONO_ERR_INVALID;
-    int status = sono__image_check_size(width, height);
+    int status = sono__image_check_size(width, height, NULL);
     if (status != SONO_OK)
         return status;
+    /* Within 2^28 pixels of 8 bytes: no overflow even in 32 bits. */
     size_t bytes = (size_t)width * height * (size_t)channels * (size_t)(depth / 8);
     im->pixels = sono__calloc(bytes, 1);
     if (!im->pixels)
@@ -27,14 +28,22 @@ int sono_image_alloc(sono_image *im, uint32_t width, uint32_t height,
     return SONO_OK;
 }
 
-int sono__image_check_size(uint32_t width, uint32_t height)
+int sono__image_check_size(uint32_t width, uint32_t height,
+                           const sono_image_limits *l)
 {
+    uint32_t side = l ? l->max_side : SONO_IMAGE_MAX_SIDE;
+    uint64_t pixels = l ? l->max_pixels : SONO_IMAGE_MAX_PIXELS;
     if (width == 0 || height == 0)
         return SONO_ERR_FORMAT;
-    if (width > SONO_IMAGE_MAX_SIDE || height > SONO_IMAGE_MAX_SIDE ||
-        (uint64_t)width * height > SONO_IMAGE_MAX_PIXELS)
+    if (width > side || height > side || (uint64_t)width * height > pixels)
         return SONO_ERR_TOO_LARGE;
     return SONO_OK;
+}
+
+void sono_image_limits_default(sono_image_limits *l)
+{
+    l->max_side = 0;
+    l->max_pixels = 0;
 }
 
 size_t sono__image_bytes(const sono_image *im)
@@ -151,12 +160,23 @@ void sono_image_luminance(const sono_image *im, float *out)
 
 int sono_image_load(const char *path, sono_image *im)
 {
+    return sono_image_read(path, NULL, im);
+}
+
+int sono_image_read(const char *path, const sono_image_limits *limits,
+                    sono_image *im)
+{
     static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G',
                                              '\r', '\n', 0x1a, '\n'};
     if (!im)
         return SONO_ERR_INVALID;
     memset(im, 0, sizeof *im);
-    if (!path)
+    sono_image_limits l = {SONO_IMAGE_MAX_SIDE, SONO_IMAGE_MAX_PIXELS};
+    if (limits && limits->max_side > 0)
+        l.max_side = limits->max_side;
+    if (limits && limits->max_pixels > 0)
+        l.max_pixels = limits->max_pixels;
+    if (!path || l.max_side > SONO_IMAGE_MAX_SIDE || l.max_pixels > SONO_IMAGE_MAX_PIXELS)
         return SONO_ERR_INVALID;
     FILE *fp = fopen(path, "rb");
     if (!fp)
@@ -166,9 +186,9 @@ int sono_image_load(const char *path, sono_image *im)
     rewind(fp);
     int status;
     if (got == sizeof sig && memcmp(sig, png_sig, sizeof sig) == 0)
-        status = sono__png_read(fp, im);
+        status = sono__png_read(fp, im, &l);
     else if (got >= 3 && sig[0] == 0xff && sig[1] == 0xd8 && sig[2] == 0xff)
-        status = sono__jpeg_read(fp, im);
+        status = sono__jpeg_read(fp, im, &l);
     else
         status = SONO_ERR_FORMAT;
     fclose(fp);

@@ -144,7 +144,7 @@ int sono_image_to_magnitude(const sono_image *im,
     if (err != SONO_OK)
         return err;
     size_t w = im->width, h = im->height, bins = sono_stft_bins(&stft);
-    float *lum = sono__malloc_array(w * h, sizeof *lum);
+    float *lum = sono__malloc_array2(w, h, sizeof *lum);
     float *column = sono__malloc_array(h, sizeof *column);
     size_t *row = sono__malloc_array(bins, sizeof *row);
     float *row_w = sono__malloc_array(bins, sizeof *row_w);

@@ -7,18 +7,26 @@
 
 #include "sono.h"
 
-/* Every allocation goes through these, so that a test build can make the
- * n-th one fail (see alloc.c). */
+/* Every allocation of sono's own goes through these, so that a test build
+ * can make any one fail and count what is live (alloc.c, alloc_testing.h).
+ * Sizes are checked for overflow before anything is asked of malloc. */
 void *sono__malloc(size_t size);
 void *sono__calloc(size_t count, size_t size);
 void *sono__realloc(void *p, size_t size);
 void sono__free(void *p);
+/* A block aligned for FFTW's SIMD code (64 bytes), released by
+ * sono__free. */
+void *sono__malloc_aligned(size_t size);
 
 /* a * b without overflow: returns 0 and stores the product, or returns
  * SONO_ERR_TOO_LARGE. */
 int sono__mul_size(size_t a, size_t b, size_t *out);
 /* sono__malloc(count * size), NULL on overflow. */
 void *sono__malloc_array(size_t count, size_t size);
+/* sono__realloc(p, count * size), NULL (p untouched) on overflow. */
+void *sono__realloc_array(void *p, size_t count, size_t size);
+/* sono__malloc(a * b * size), NULL on overflow: a matrix. */
+void *sono__malloc_array2(size_t a, size_t b, size_t size);
 
 /* The one place that talks to the FFT library (fft.c).  A plan owns an
  * aligned real buffer of n values and a complex buffer of n/2 + 1 values;
@@ -36,17 +44,18 @@ sono_complex *sono__fft_spectrum(sono__fft *f);
 void sono__fft_forward(sono__fft *f);
 /* The forward transform of real[n] into spectrum[n/2 + 1] on arrays other
  * than the plan's own, made by sono__fft_real_new / sono__fft_spectrum_new
- * (FFTW needs them aligned as the plan's) and released with
- * sono__fft_buffer_free.  Thread-safe: concurrent calls on different arrays
- * share the plan and give the same bits as sono__fft_forward. */
+ * (FFTW needs them aligned as the plan's) and released with sono__free.
+ * Thread-safe: concurrent calls on different arrays share the plan and give
+ * the same bits as sono__fft_forward. */
 float *sono__fft_real_new(size_t n);
 sono_complex *sono__fft_spectrum_new(size_t bins);
-void sono__fft_buffer_free(void *p);
 void sono__fft_forward_on(const sono__fft *f, float *real, sono_complex *spectrum);
 void sono__fft_inverse(sono__fft *f);
-/* The same in single precision, for iterative phase reconstruction; the
- * plan is made on first use (SONO_ERR_NOMEM if FFTW cannot make it). */
-int sono__fft_inverse_float(sono__fft *f);
+/* The same in single precision, for iterative phase reconstruction: its
+ * plan is made by sono__fft_plan_inverse_float (SONO_ERR_NOMEM if FFTW
+ * cannot make it), which must have succeeded before the first call. */
+int sono__fft_plan_inverse_float(sono__fft *f);
+void sono__fft_inverse_float(sono__fft *f);
 
 /* -- used by tsne_repulsion.c -- */
 /* Double-precision real FFTs of rows x cols values (rows = 1: one

@@ -4,6 +4,7 @@
  * are treated as errors too, so that a damaged picture is refused rather
  * than silently turned into sound.  SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
+#include <limits.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,10 +39,11 @@ static void on_message(j_common_ptr cinfo, int level)
     }
 }
 
-/* Larger than any picture within sono's limits needs (2^28 pixels, 3
- * components, progressive coefficients at 2 bytes each), so that only a
- * file lying about its content hits it. */
-#define JPEG_MEMORY_LIMIT ((long)3 << 30)
+/* libjpeg's memory per pixel allowed: more than any picture within the
+ * limits needs (3 components, progressive coefficients at 2 bytes each, 6
+ * bytes a pixel, and as much again), so that only a file lying about its
+ * content hits it: 3 GiB at 2^28 pixels. */
+#define JPEG_MEMORY_PER_PIXEL 12
 
 /* SONO_ERR_FORMAT when a Huffman-coded JPEG (a regular file of file_size
  * bytes) is too small for the picture its header declares, so that a few
@@ -57,7 +59,7 @@ static int check_plausible(const struct jpeg_decompress_struct *cinfo,
                                                            : SONO_OK;
 }
 
-int sono__jpeg_read(FILE *fp, sono_image *im)
+int sono__jpeg_read(FILE *fp, sono_image *im, const sono_image_limits *l)
 {
     struct stat st;
     int regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
@@ -77,10 +79,12 @@ int sono__jpeg_read(FILE *fp, sono_image *im)
     }
     jpeg_create_decompress(&cinfo);
     created = 1;
-    cinfo.mem->max_memory_to_use = JPEG_MEMORY_LIMIT;
+    /* 2^28 * 12 fits a long where long has 64 bits; clamped where not. */
+    uint64_t most = l->max_pixels * JPEG_MEMORY_PER_PIXEL;
+    cinfo.mem->max_memory_to_use = most > (uint64_t)LONG_MAX ? LONG_MAX : (long)most;
     jpeg_stdio_src(&cinfo, fp);
     jpeg_read_header(&cinfo, TRUE);
-    int status = sono__image_check_size(cinfo.image_width, cinfo.image_height);
+    int status = sono__image_check_size(cinfo.image_width, cinfo.image_height, l);
     if (status == SONO_OK && regular)
         status = check_plausible(&cinfo, (uint64_t)st.st_size);
     int channels;

@@ -3,14 +3,78 @@
  *
  * Column-major throughout (see linalg.h).  LAPACKE's *_work entry points are
  * used, never the ones that allocate with plain malloc: workspace sizes are
- * queried first (lwork = -1) and the workspace comes from sono__malloc. */
+ * queried first (lwork = -1) and the workspace comes from sono__malloc.
+ *
+ * The two libraries are loaded on first use (dlopen), not linked.  OpenBLAS
+ * starts its worker threads when it is loaded, and they spin for about
+ * 0.1 s of CPU waiting for work that, for every command but the SVD, PCA
+ * and t-SNE ones, never comes: in a process that links it, that took a
+ * core from sono's own threads (a fifth of PGHI's CPU time on 20 s of
+ * audio) and 6 ms from every start. */
+#define _DEFAULT_SOURCE /* dlopen's RTLD_ flags with -std=c11 */
 #include <cblas.h>
+#include <dlfcn.h>
 #include <lapacke.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "internal.h"
 #include "linalg.h"
+
+/* The sonames of Debian's packages (libopenblas0-*, liblapacke); the build
+ * may name others. */
+#ifndef SONO_BLAS_LIBRARY
+#define SONO_BLAS_LIBRARY "libopenblas.so.0"
+#endif
+#ifndef SONO_LAPACKE_LIBRARY
+#define SONO_LAPACKE_LIBRARY "liblapacke.so.3"
+#endif
+
+/* The entry points used, with the headers' own prototypes. */
+static struct {
+    __typeof__(cblas_dgemm) *dgemm;
+    __typeof__(cblas_sgemm) *sgemm;
+    __typeof__(LAPACKE_dgesdd_work) *dgesdd;
+    __typeof__(LAPACKE_dsyevd_work) *dsyevd;
+    __typeof__(LAPACKE_dgeqrf_work) *dgeqrf;
+    __typeof__(LAPACKE_dorgqr_work) *dorgqr;
+    int status;
+} lib;
+
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+/* ISO C has no conversion from void * to a function pointer; POSIX
+ * guarantees dlsym's result converts, which a memcpy expresses. */
+#define RESOLVE(handle, field, name)                                        \
+    do {                                                                    \
+        void *sym = (handle) ? dlsym((handle), (name)) : NULL;              \
+        if (!sym)                                                           \
+            lib.status = SONO_ERR_IO;                                       \
+        else                                                                \
+            memcpy(&lib.field, &sym, sizeof sym);                           \
+    } while (0)
+
+static void load_libraries(void)
+{
+    void *blas = dlopen(SONO_BLAS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    void *lapacke = dlopen(SONO_LAPACKE_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    lib.status = SONO_OK;
+    RESOLVE(blas, dgemm, "cblas_dgemm");
+    RESOLVE(blas, sgemm, "cblas_sgemm");
+    RESOLVE(lapacke, dgesdd, "LAPACKE_dgesdd_work");
+    RESOLVE(lapacke, dsyevd, "LAPACKE_dsyevd_work");
+    RESOLVE(lapacke, dgeqrf, "LAPACKE_dgeqrf_work");
+    RESOLVE(lapacke, dorgqr, "LAPACKE_dorgqr_work");
+    /* The handles stay open for the life of the process: the libraries'
+     * threads and their state must not be unloaded under them. */
+}
+
+int sono__linalg_load(void)
+{
+    pthread_once(&lib_once, load_libraries);
+    return lib.status;
+}
 
 _Static_assert(sizeof(lapack_int) == sizeof(int),
                "linalg.c assumes LAPACK with 32-bit integers (not ILP64)");
@@ -53,7 +117,7 @@ void sono__dgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
                  double alpha, const double *a, size_t lda, const double *b,
                  size_t ldb, double beta, double *c, size_t ldc)
 {
-    cblas_dgemm(CblasColMajor, trans(trans_a), trans(trans_b), (blasint)m,
+    lib.dgemm(CblasColMajor, trans(trans_a), trans(trans_b), (blasint)m,
                 (blasint)n, (blasint)k, alpha, a, (blasint)lda, b,
                 (blasint)ldb, beta, c, (blasint)ldc);
 }
@@ -62,7 +126,7 @@ void sono__sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
                  float alpha, const float *a, size_t lda, const float *b,
                  size_t ldb, float beta, float *c, size_t ldc)
 {
-    cblas_sgemm(CblasColMajor, trans(trans_a), trans(trans_b), (blasint)m,
+    lib.sgemm(CblasColMajor, trans(trans_a), trans(trans_b), (blasint)m,
                 (blasint)n, (blasint)k, alpha, a, (blasint)lda, b,
                 (blasint)ldb, beta, c, (blasint)ldc);
 }
@@ -72,6 +136,8 @@ void sono__sgemm(int trans_a, int trans_b, size_t m, size_t n, size_t k,
 int sono__dgesdd(size_t m, size_t n, double *a, size_t lda, double *s,
                  double *u, size_t ldu, double *vt, size_t ldvt)
 {
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     if (!fits(m) || !fits(n) || !fits(lda) || !fits(ldu) || !fits(ldvt))
         return SONO_ERR_TOO_LARGE;
     size_t mn = m < n ? m : n;
@@ -80,12 +146,12 @@ int sono__dgesdd(size_t m, size_t n, double *a, size_t lda, double *s,
     char jobz = u && vt ? 'S' : 'N';
     if (jobz == 'N')
         ldu = ldvt = 1;
-    lapack_int *iwork = sono__malloc_array(8 * (mn ? mn : 1), sizeof *iwork);
+    lapack_int *iwork = sono__malloc_array2(8, mn ? mn : 1, sizeof *iwork);
     if (!iwork)
         return SONO_ERR_NOMEM;
     double query = 0;
     lapack_int lwork, info;
-    info = LAPACKE_dgesdd_work(LAPACK_COL_MAJOR, jobz, (lapack_int)m,
+    info = lib.dgesdd(LAPACK_COL_MAJOR, jobz, (lapack_int)m,
                                (lapack_int)n, a, (lapack_int)lda, s, u,
                                (lapack_int)ldu, vt, (lapack_int)ldvt, &query,
                                -1, iwork);
@@ -95,7 +161,7 @@ int sono__dgesdd(size_t m, size_t n, double *a, size_t lda, double *s,
     if (err == SONO_OK && !work)
         err = SONO_ERR_NOMEM;
     if (err == SONO_OK)
-        err = status_of(LAPACKE_dgesdd_work(
+        err = status_of(lib.dgesdd(
             LAPACK_COL_MAJOR, jobz, (lapack_int)m, (lapack_int)n, a,
             (lapack_int)lda, s, u, (lapack_int)ldu, vt, (lapack_int)ldvt, work,
             lwork, iwork));
@@ -108,12 +174,14 @@ int sono__dgesdd(size_t m, size_t n, double *a, size_t lda, double *s,
 
 int sono__dsyevd(size_t n, double *a, size_t lda, double *w, int vectors)
 {
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     if (!fits(n) || !fits(lda))
         return SONO_ERR_TOO_LARGE;
     char jobz = vectors ? 'V' : 'N';
     double query = 0;
     lapack_int iquery = 0, lwork, liwork;
-    lapack_int info = LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, jobz, 'L',
+    lapack_int info = lib.dsyevd(LAPACK_COL_MAJOR, jobz, 'L',
                                           (lapack_int)n, a, (lapack_int)lda, w,
                                           &query, -1, &iquery, -1);
     int err = info != 0 ? status_of(info) : work_size(query, &lwork);
@@ -128,7 +196,7 @@ int sono__dsyevd(size_t n, double *a, size_t lda, double *w, int vectors)
             err = SONO_ERR_NOMEM;
     }
     if (err == SONO_OK)
-        err = status_of(LAPACKE_dsyevd_work(LAPACK_COL_MAJOR, jobz, 'L',
+        err = status_of(lib.dsyevd(LAPACK_COL_MAJOR, jobz, 'L',
                                             (lapack_int)n, a, (lapack_int)lda,
                                             w, work, lwork, iwork, liwork));
     sono__free(work);
@@ -140,6 +208,8 @@ int sono__dsyevd(size_t n, double *a, size_t lda, double *w, int vectors)
 
 int sono__dqr(size_t m, size_t n, double *a, size_t lda, double *r)
 {
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     if (!fits(m) || !fits(n) || !fits(lda))
         return SONO_ERR_TOO_LARGE;
     if (n > m)
@@ -149,9 +219,9 @@ int sono__dqr(size_t m, size_t n, double *a, size_t lda, double *r)
     double *tau = sono__malloc_array(n ? n : 1, sizeof *tau);
     if (!tau)
         return SONO_ERR_NOMEM;
-    lapack_int info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, M, N, a, LDA, tau, &q1, -1);
+    lapack_int info = lib.dgeqrf(LAPACK_COL_MAJOR, M, N, a, LDA, tau, &q1, -1);
     if (info == 0)
-        info = LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, M, N, N, a, LDA, tau, &q2, -1);
+        info = lib.dorgqr(LAPACK_COL_MAJOR, M, N, N, a, LDA, tau, &q2, -1);
     lapack_int lwork;
     int err = info != 0 ? status_of(info) : work_size(q1 > q2 ? q1 : q2, &lwork);
     double *work = err == SONO_OK ? sono__malloc_array((size_t)lwork, sizeof *work)
@@ -159,7 +229,7 @@ int sono__dqr(size_t m, size_t n, double *a, size_t lda, double *r)
     if (err == SONO_OK && !work)
         err = SONO_ERR_NOMEM;
     if (err == SONO_OK)
-        err = status_of(LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, M, N, a, LDA, tau,
+        err = status_of(lib.dgeqrf(LAPACK_COL_MAJOR, M, N, a, LDA, tau,
                                             work, lwork));
     if (err == SONO_OK && r) {
         /* R is the upper triangle that dgeqrf leaves above the reflectors. */
@@ -169,7 +239,7 @@ int sono__dqr(size_t m, size_t n, double *a, size_t lda, double *r)
         }
     }
     if (err == SONO_OK)
-        err = status_of(LAPACKE_dorgqr_work(LAPACK_COL_MAJOR, M, N, N, a, LDA,
+        err = status_of(lib.dorgqr(LAPACK_COL_MAJOR, M, N, N, a, LDA,
                                             tau, work, lwork));
     sono__free(work);
     sono__free(tau);

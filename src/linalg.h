@@ -23,6 +23,12 @@
 
 #define SONO__LINALG_MAX ((size_t)INT_MAX)
 
+/* Loads BLAS and LAPACKE (once per process, thread-safe): SONO_OK, or
+ * SONO_ERR_IO when a library or one of its entry points cannot be found.
+ * The LAPACK wrappers call it themselves; the BLAS ones do not (they return
+ * nothing), so every public function that reaches them calls it first. */
+int sono__linalg_load(void);
+
 /* ---- BLAS ------------------------------------------------------------- */
 
 /* C = alpha * op(A) * op(B) + beta * C, where op(X) is X, or its transpose

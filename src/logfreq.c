@@ -126,7 +126,7 @@ sono_logfreq *sono_logfreq_new(const sono_logfreq_params *p,
     l->freqs = sono__malloc_array(n, sizeof(double));
     l->first = sono__calloc(n, sizeof(size_t));
     l->count = sono__calloc(n, sizeof(size_t));
-    l->weights = sono__malloc_array(n * l->n_bins, sizeof(float));
+    l->weights = sono__malloc_array2(n, l->n_bins, sizeof(float));
     scratch = sono__malloc_array(l->n_bins, sizeof(double));
     if (!l->freqs || !l->first || !l->count || !l->weights || !scratch)
         goto fail;

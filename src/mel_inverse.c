@@ -67,7 +67,7 @@ int sono_mel_to_stft(const sono_mel *m, const float *mel, size_t frames,
     int status = check_bands(mel, frames, bands, bins);
     if (status != SONO_OK)
         return status;
-    float *weights = sono__malloc_array(bands * bins, sizeof(float));
+    float *weights = sono__malloc_array2(bands, bins, sizeof(float));
     if (weights)
         sono_mel_weights(m, weights);
     return bank_to_stft(weights, bands, bins, mel, frames, power, out);
@@ -82,7 +82,7 @@ int sono_logfreq_to_stft(const sono_logfreq *l, const float *bands,
     int status = check_bands(bands, frames, n, bins);
     if (status != SONO_OK)
         return status;
-    float *weights = sono__malloc_array(n * bins, sizeof(float));
+    float *weights = sono__malloc_array2(n, bins, sizeof(float));
     if (weights)
         sono_logfreq_weights(l, weights);
     return bank_to_stft(weights, n, bins, bands, frames, power, out);
@@ -105,7 +105,7 @@ int sono_mfcc_to_mel(const float *mfcc, size_t n_mfcc, size_t frames,
         return SONO_ERR_NONFINITE;
     /* scipy.fftpack.idct(..., n=n_mels) pads with zeros or cuts. */
     size_t used = n_mfcc < n_mels ? n_mfcc : n_mels;
-    double *basis = sono__malloc_array(used * n_mels, sizeof(double));
+    double *basis = sono__malloc_array2(used, n_mels, sizeof(double));
     if (!basis)
         return SONO_ERR_NOMEM;
     /* basis[k * n_mels + j]: the orthonormal DCT-III (the inverse of the

@@ -32,7 +32,7 @@ sono_mfcc *sono_mfcc_new(size_t n_mels, size_t n_mfcc, double lifter, int *err)
         goto fail;
     m->n_mels = n_mels;
     m->n_mfcc = n_mfcc;
-    if (!(m->basis = sono__malloc_array(n_mfcc * n_mels, sizeof(double))))
+    if (!(m->basis = sono__malloc_array2(n_mfcc, n_mels, sizeof(double))))
         goto fail;
     for (size_t k = 0; k < n_mfcc; k++) {
         double norm = k == 0 ? sqrt(1.0 / (double)n_mels)

@@ -244,8 +244,8 @@ static int make_pinv(problem *p)
 {
     int wide = p->rows <= p->cols;
     size_t q = wide ? p->rows : p->cols, mt = wide ? p->cols : p->rows;
-    double *t = sono__malloc_array(mt * q, sizeof(double));
-    double *c = sono__malloc_array(q * q, sizeof(double));
+    double *t = sono__malloc_array2(mt, q, sizeof(double));
+    double *c = sono__malloc_array2(q, q, sizeof(double));
     double *sv = sono__malloc_array(q, sizeof(double));
     int status = SONO_ERR_NOMEM;
     if (!t || !c || !sv)
@@ -1413,8 +1413,8 @@ int sono__nnls(const float *A, size_t rows, size_t cols, const float *B,
     memset(&L, 0, sizeof L);
     p.first = sono__malloc_array(rows, sizeof(size_t));
     p.count = sono__malloc_array(rows, sizeof(size_t));
-    p.pinv = sono__malloc_array(q * q, sizeof(double));
-    p.resid = sono__malloc_array(rows * nc_max, sizeof(double));
+    p.pinv = sono__malloc_array2(q, q, sizeof(double));
+    p.resid = sono__malloc_array2(rows, nc_max, sizeof(double));
     p.tmp = sono__malloc_array(rows > cols ? rows : cols, sizeof(double));
     if (!p.first || !p.count || !p.pinv || !p.resid || !p.tmp)
         goto done;

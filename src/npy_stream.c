@@ -126,7 +126,9 @@ int sono_npy_writer_finish(sono_npy_writer *w, sono_column_map map, void *ctx,
     }
     if (out_rows == 0)
         return SONO_ERR_INVALID;
-    size_t esize = sono__dtype_size(out_dtype), out_col = out_rows * esize;
+    size_t esize = sono__dtype_size(out_dtype), out_col;
+    if (sono__mul_size(out_rows, esize, &out_col) != SONO_OK)
+        return SONO_ERR_TOO_LARGE;
     size_t block = BLOCK_BYTES / (out_col > w->col_bytes ? out_col : w->col_bytes);
     if (block < 1)
         block = 1;

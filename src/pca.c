@@ -43,13 +43,15 @@ int sono_pca(const float *x, size_t n, size_t d, size_t k, float *coords,
         return SONO_ERR_TOO_LARGE;
     if (sono_check_finite(x, nd, NULL) != SONO_OK)
         return SONO_ERR_NONFINITE;
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     size_t g = d <= n ? d : n;
     double *xc = sono__malloc_array(nd, sizeof *xc);
     double *mean = sono__calloc(d, sizeof *mean);
-    double *gram = sono__malloc_array(g, g * sizeof *gram);
+    double *gram = sono__malloc_array2(g, g, sizeof *gram);
     double *val = sono__malloc_array(g, sizeof *val);
     double *top = sono__malloc_array(k, sizeof *top);
-    double *out = sono__malloc_array(n, k * sizeof *out);
+    double *out = sono__malloc_array2(n, k, sizeof *out);
     int status = SONO_ERR_NOMEM;
     if (!xc || !mean || !gram || !val || !top || !out)
         goto done;

@@ -1,6 +1,7 @@
 /* PNG reading and writing through libspng, with sono's size limits applied
  * before anything is allocated and every allocation routed through sono's
- * allocator (so that failing-allocation tests reach libspng too).
+ * allocator (so that failing-allocation tests reach libspng and its zlib
+ * streams too).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #define _POSIX_C_SOURCE 200809L
 #include <string.h>
@@ -17,10 +18,58 @@
 /* Ancillary chunk data kept in memory at once (text, ICC profiles...). */
 #define CHUNK_CACHE_LIMIT ((size_t)1 << 26)
 
+/* libspng's allocator: sono's, with SLACK zeroed bytes after every block.
+ * libspng 0.7 grows its lists of text (and sPLT, unknown) chunks by counting
+ * the new entry first and reallocating after; when that realloc fails, the
+ * count is one past the old list, and spng_ctx_free frees the pointers of an
+ * entry read beyond its end: garbage, a crash (found by
+ * tests/test_alloc_fail.c).  With the slack the entry beyond the end reads
+ * as zeros, NULL pointers that free ignores.  SLACK is above the size of
+ * libspng's largest list entry (struct spng_text2, about 150 bytes). */
+#define SLACK 512
+
+/* Whether an allocation for libspng failed on this thread since the flag was
+ * last cleared.  zlib's inflate allocates its window on first use, and
+ * libspng reports that failure as corrupt data (SPNG_EZLIB), not as
+ * SPNG_EMEM; the flag tells the two apart.  Per thread, since objects on
+ * different threads may read pictures at once. */
+static _Thread_local int alloc_failed;
+
+static void *noted(void *p)
+{
+    if (!p)
+        alloc_failed = 1;
+    return p;
+}
+
+static void *png_malloc(size_t size)
+{
+    unsigned char *p = size <= SIZE_MAX - SLACK ? sono__malloc(size + SLACK) : NULL;
+    if (p)
+        memset(p + size, 0, SLACK);
+    return noted(p);
+}
+
+static void *png_realloc(void *old, size_t size)
+{
+    unsigned char *p = size <= SIZE_MAX - SLACK ? sono__realloc(old, size + SLACK) : NULL;
+    if (p)
+        memset(p + size, 0, SLACK);
+    return noted(p);
+}
+
+static void *png_calloc(size_t count, size_t size)
+{
+    size_t bytes;
+    if (sono__mul_size(count, size, &bytes) != SONO_OK || bytes > SIZE_MAX - SLACK)
+        return noted(NULL);
+    return noted(sono__calloc(1, bytes + SLACK));
+}
+
 static spng_ctx *new_context(int flags)
 {
-    static struct spng_alloc alloc = {sono__malloc, sono__realloc,
-                                      sono__calloc, sono__free};
+    static struct spng_alloc alloc = {png_malloc, png_realloc, png_calloc,
+                                      sono__free};
     return spng_ctx_new2(&alloc, flags);
 }
 
@@ -116,10 +165,11 @@ static int check_plausible(const struct spng_ihdr *h, uint64_t file_size)
     return scanlines / 1032 > file_size ? SONO_ERR_FORMAT : SONO_OK;
 }
 
-int sono__png_read(FILE *fp, sono_image *im)
+int sono__png_read(FILE *fp, sono_image *im, const sono_image_limits *l)
 {
     struct stat st;
     int regular = fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode);
+    alloc_failed = 0;
     spng_ctx *ctx = new_context(0);
     if (!ctx)
         return SONO_ERR_NOMEM;
@@ -127,7 +177,7 @@ int sono__png_read(FILE *fp, sono_image *im)
     struct spng_ihdr h;
     int fmt = 0, channels = 0, depth = 0;
     size_t len = 0;
-    if (spng_set_image_limits(ctx, SONO_IMAGE_MAX_SIDE, SONO_IMAGE_MAX_SIDE) ||
+    if (spng_set_image_limits(ctx, l->max_side, l->max_side) ||
         spng_set_chunk_limits(ctx, CHUNK_SIZE_LIMIT, CHUNK_CACHE_LIMIT) ||
         spng_set_png_file(ctx, fp)) {
         status = SONO_ERR_NOMEM;
@@ -135,7 +185,7 @@ int sono__png_read(FILE *fp, sono_image *im)
     }
     status = status_of(spng_get_ihdr(ctx, &h));
     if (status == SONO_OK)
-        status = sono__image_check_size(h.width, h.height);
+        status = sono__image_check_size(h.width, h.height, l);
     if (status == SONO_OK)
         status = choose_format(&h, &fmt, &channels, &depth);
     if (status == SONO_OK && regular)
@@ -158,7 +208,8 @@ int sono__png_read(FILE *fp, sono_image *im)
         status = read_text(ctx, im);
 done:
     spng_ctx_free(ctx);
-    return status;
+    /* Whatever libspng made of it, a refused allocation is SONO_ERR_NOMEM. */
+    return status != SONO_OK && alloc_failed ? SONO_ERR_NOMEM : status;
 }
 
 static int set_text(spng_ctx *ctx, const sono_image *im)
@@ -204,9 +255,10 @@ static int save(const char *path, const sono_image *im, int level, int filters)
     if (!path || !im || !im->pixels || im->channels < 1 || im->channels > 4 ||
         (im->depth != 8 && im->depth != 16))
         return SONO_ERR_INVALID;
-    int status = sono__image_check_size(im->width, im->height);
+    int status = sono__image_check_size(im->width, im->height, NULL);
     if (status != SONO_OK)
         return status == SONO_ERR_FORMAT ? SONO_ERR_INVALID : status;
+    alloc_failed = 0;
     spng_ctx *ctx = new_context(SPNG_CTX_ENCODER);
     if (!ctx)
         return SONO_ERR_NOMEM;
@@ -238,7 +290,7 @@ static int save(const char *path, const sono_image *im, int level, int filters)
     if (status == SONO_OK)
         return sono__atomic_commit(&out);
     sono__atomic_abort(&out);
-    return status;
+    return alloc_failed ? SONO_ERR_NOMEM : status;
 }
 
 int sono_png_save(const char *path, const sono_image *im)

@@ -8,8 +8,8 @@
  * workers are started once and sleep on a condition variable between
  * loops.  The range is cut as parallel.c cuts it, one contiguous piece per
  * worker (piece w is [n w / k, n (w + 1) / k) for k pieces), so results do
- * not depend on which of the two runs a loop.  A worker that could not be
- * started has its pieces run by the caller. */
+ * not depend on which of the two runs a loop.  A thread that cannot be
+ * started (pthread_create failing) has its pieces run by the caller. */
 #include <pthread.h>
 
 #include "internal.h"
@@ -84,8 +84,12 @@ sono__pool *sono__pool_new(int threads, int *err)
     /* Worker 0 is the caller's thread. */
     for (int w = 1; w < threads; w++) {
         worker_arg *a = sono__malloc(sizeof *a);
-        if (!a)
-            continue;
+        if (!a) {
+            sono__pool_free(p);
+            if (err)
+                *err = SONO_ERR_NOMEM;
+            return NULL;
+        }
         a->pool = p;
         a->index = w;
         p->started[w] = pthread_create(&p->ids[w], NULL, worker_main, a) == 0;

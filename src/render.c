@@ -45,7 +45,7 @@ int sono_resize_area(const float *in, size_t w, size_t h, float *out,
         return SONO_OK;
     }
     /* Across first (h rows of ow), then down. */
-    float *mid = sono__malloc_array(h, ow * sizeof *mid);
+    float *mid = sono__malloc_array2(h, ow, sizeof *mid);
     if (!mid)
         return SONO_ERR_NOMEM;
     /* Columns: n = w positions 1 apart; count = h lines, w (ow) apart. */

@@ -17,31 +17,42 @@
 
 static const char *const scale_names[] = {"linear", "log", "mel"};
 
-size_t sono_spec_axes_rows(const sono_spec_axes *a)
+/* The rows of a spectrogram with axes a: SONO_ERR_INVALID for parameters
+ * out of range, SONO_ERR_NOMEM when the filterbank that counts its bands
+ * cannot be made (not an invalid description). */
+static int axes_rows(const sono_spec_axes *a, size_t *rows)
 {
+    *rows = 0;
     if (!a || !(a->sample_rate > 0) || !isfinite(a->sample_rate))
-        return 0;
+        return SONO_ERR_INVALID;
     sono_stft_params p = a->stft;
     if (sono_stft_params_resolve(&p) != SONO_OK)
-        return 0;
-    int err;
+        return SONO_ERR_INVALID;
+    int err = SONO_ERR_INVALID;
     switch (a->scale) {
     case SONO_FREQ_AXIS_LINEAR:
-        return sono_stft_bins(&p);
+        *rows = sono_stft_bins(&p);
+        return SONO_OK;
     case SONO_FREQ_AXIS_MEL: {
         sono_mel *m = sono_mel_new(&a->mel, a->sample_rate, p.n_fft, &err);
-        size_t n = m ? sono_mel_bands(m) : 0;
+        *rows = m ? sono_mel_bands(m) : 0;
         sono_mel_free(m);
-        return n;
+        return m ? SONO_OK : err;
     }
     case SONO_FREQ_AXIS_LOG: {
         sono_logfreq *l = sono_logfreq_new(&a->logfreq, a->sample_rate, p.n_fft, &err);
-        size_t n = l ? sono_logfreq_bands(l) : 0;
+        *rows = l ? sono_logfreq_bands(l) : 0;
         sono_logfreq_free(l);
-        return n;
+        return l ? SONO_OK : err;
     }
     }
-    return 0;
+    return SONO_ERR_INVALID;
+}
+
+size_t sono_spec_axes_rows(const sono_spec_axes *a)
+{
+    size_t rows;
+    return axes_rows(a, &rows) == SONO_OK ? rows : 0;
 }
 
 /* ---- writing ---- */
@@ -140,13 +151,16 @@ int sono_spec_to_image(const sono_spec *s, sono_image *out)
         return SONO_ERR_INVALID;
     memset(out, 0, sizeof *out);
     sono_spec_axes a;
-    if (!s || !s->values || check_axes(&s->axes, &a) != SONO_OK ||
-        s->rows != sono_spec_axes_rows(&a) || s->frames == 0)
+    size_t rows = 0;
+    if (!s || !s->values || check_axes(&s->axes, &a) != SONO_OK || s->frames == 0)
         return SONO_ERR_INVALID;
+    int status = axes_rows(&a, &rows);
+    if (status != SONO_OK || s->rows != rows)
+        return status == SONO_ERR_NOMEM ? status : SONO_ERR_INVALID;
     if (s->frames > SONO_IMAGE_MAX_SIDE || s->rows > SONO_IMAGE_MAX_SIDE)
         return SONO_ERR_TOO_LARGE;
     int channels = s->phase ? 2 : 1;
-    int status = sono_image_alloc(out, (uint32_t)s->frames, (uint32_t)s->rows,
+    status = sono_image_alloc(out, (uint32_t)s->frames, (uint32_t)s->rows,
                                   channels, 16);
     if (status == SONO_OK)
         status = put_axes(out, &a, s->phase != NULL);
@@ -270,15 +284,18 @@ int sono_spec_from_image(const sono_image *im, sono_spec *out)
     int status = read_axes(im, &out->axes, &has_phase);
     if (status != SONO_OK)
         return status;
-    size_t rows = sono_spec_axes_rows(&out->axes);
-    if (im->depth != 16 || im->channels != 1 + has_phase || rows == 0 ||
+    size_t rows;
+    status = axes_rows(&out->axes, &rows);
+    if (status == SONO_ERR_NOMEM)
+        return status;
+    if (status != SONO_OK || im->depth != 16 || im->channels != 1 + has_phase ||
         im->height != rows)
         return SONO_ERR_FORMAT;
     out->rows = rows;
     out->frames = im->width;
-    out->values = sono__malloc_array(rows * out->frames, sizeof(float));
+    out->values = sono__malloc_array2(rows, out->frames, sizeof(float));
     if (has_phase)
-        out->phase = sono__malloc_array(rows * out->frames, sizeof(float));
+        out->phase = sono__malloc_array2(rows, out->frames, sizeof(float));
     if (!out->values || (has_phase && !out->phase)) {
         sono_spec_free(out);
         return SONO_ERR_NOMEM;

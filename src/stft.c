@@ -160,8 +160,8 @@ void sono_stft_free(sono_stft *s)
     sono__pool_free(s->pool);
     sono__fft_free(s->fft);
     for (int w = 0; s->workers && w < s->threads; w++) {
-        sono__fft_buffer_free(s->workers[w].real);
-        sono__fft_buffer_free(s->workers[w].spectrum);
+        sono__free(s->workers[w].real);
+        sono__free(s->workers[w].spectrum);
         sono__free(s->workers[w].values);
         sono__free(s->workers[w].group);
     }

@@ -118,10 +118,12 @@ static void scale_columns(double *a, size_t m, size_t k, const double *s)
 int sono__low_rank_exact(const float *in, size_t rows, size_t cols,
                          size_t rank, float *out, double *sigma)
 {
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     size_t r = cols, c = rows, mn = min_size(r, c), n = r * c;
     double *x = to_double(in, n, NULL);
-    double *u = sono__malloc_array(r, mn * sizeof *u);
-    double *vt = sono__malloc_array(mn, c * sizeof *vt);
+    double *u = sono__malloc_array2(r, mn, sizeof *u);
+    double *vt = sono__malloc_array2(mn, c, sizeof *vt);
     double *s = sono__malloc_array(mn, sizeof *s);
     int err = x && u && vt && s ? SONO_OK : SONO_ERR_NOMEM;
     if (err == SONO_OK)
@@ -203,15 +205,15 @@ static void sketch_free(sketch *sk)
 static int sketch_alloc(sketch *sk)
 {
     size_t r = sk->r, c = sk->c, l = sk->l, k = sk->k;
-    sk->y = sono__malloc_array(r, l * sizeof(double));
-    sk->z = sono__malloc_array(c, l * sizeof(double));
-    sk->rr = sono__malloc_array(l, l * sizeof(double));
-    sk->rc = sono__malloc_array(l, l * sizeof(double));
+    sk->y = sono__malloc_array2(r, l, sizeof(double));
+    sk->z = sono__malloc_array2(c, l, sizeof(double));
+    sk->rr = sono__malloc_array2(l, l, sizeof(double));
+    sk->rc = sono__malloc_array2(l, l, sizeof(double));
     sk->s = sono__malloc_array(l, sizeof(double));
-    sk->ur = sono__malloc_array(l, l * sizeof(double));
-    sk->vtr = sono__malloc_array(l, l * sizeof(double));
-    sk->t1 = sono__malloc_array(r, k * sizeof(double));
-    sk->w = sono__malloc_array(c, k * sizeof(double));
+    sk->ur = sono__malloc_array2(l, l, sizeof(double));
+    sk->vtr = sono__malloc_array2(l, l, sizeof(double));
+    sk->t1 = sono__malloc_array2(r, k, sizeof(double));
+    sk->w = sono__malloc_array2(c, k, sizeof(double));
     return sk->y && sk->z && sk->rr && sk->rc && sk->s && sk->ur && sk->vtr &&
                    sk->t1 && sk->w
                ? SONO_OK
@@ -260,6 +262,8 @@ int sono__low_rank_randomized(const float *in, size_t rows, size_t cols,
                               size_t rank, uint64_t seed, float *out,
                               double *sigma, int *iterations)
 {
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     sketch sk = {0};
     sk.r = cols;
     sk.c = rows;
@@ -324,6 +328,8 @@ int sono_low_rank(const float *in, size_t rows, size_t cols, size_t rank,
     for (size_t i = 0; i < n; i++)
         if (!isfinite(in[i]))
             return SONO_ERR_NONFINITE;
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     switch (sono__low_rank_method(rows, cols, rank)) {
     case SONO__LOW_RANK_COPY: {
         int err = sigma ? singular_values(in, rows, cols, sigma) : SONO_OK;

@@ -48,7 +48,7 @@ static int gather(sono_complex *s, size_t count, size_t size, size_t stride,
     if (!s || !order || count == 0 || size == 0)
         return SONO_ERR_INVALID;
     unsigned char *seen = sono__malloc(count);
-    sono_complex *copy = sono__malloc_array(count, size * sizeof *copy);
+    sono_complex *copy = sono__malloc_array2(count, size, sizeof *copy);
     int status = SONO_ERR_NOMEM;
     if (seen && copy) {
         status = SONO_ERR_INVALID;

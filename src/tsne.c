@@ -220,7 +220,7 @@ static int initialise(const float *x, size_t n, size_t d,
 {
     size_t dims = (size_t)p->dims, k = d < dims ? d : dims;
     uint64_t state = p->seed;
-    float *pc = sono__malloc_array(n, k * sizeof *pc);
+    float *pc = sono__malloc_array2(n, k, sizeof *pc);
     if (!pc)
         return SONO_ERR_NOMEM;
     int status = sono_pca(x, n, d, k, pc, NULL);
@@ -270,8 +270,8 @@ int sono_tsne(const float *x, size_t n, size_t d, const sono_tsne_params *p,
     size_t dims = (size_t)p->dims;
     sono__csr pm = {0, NULL, NULL, NULL};
     opt o = {n, dims, &pm, 1.0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL};
-    uint32_t *idx = sono__malloc_array(n, k * sizeof *idx);
-    float *dist = sono__malloc_array(n, k * sizeof *dist);
+    uint32_t *idx = sono__malloc_array2(n, k, sizeof *idx);
+    float *dist = sono__malloc_array2(n, k, sizeof *dist);
     status = SONO_ERR_NOMEM;
     if (!idx || !dist)
         goto done;
@@ -285,11 +285,11 @@ int sono_tsne(const float *x, size_t n, size_t d, const sono_tsne_params *p,
     dist = NULL;
 
     status = SONO_ERR_NOMEM;
-    o.y = sono__malloc_array(n, dims * sizeof *o.y);
-    o.att = sono__malloc_array(n, dims * sizeof *o.att);
-    o.rep_f = sono__malloc_array(n, dims * sizeof *o.rep_f);
-    o.update = sono__malloc_array(n, dims * sizeof *o.update);
-    o.gains = sono__malloc_array(n, dims * sizeof *o.gains);
+    o.y = sono__malloc_array2(n, dims, sizeof *o.y);
+    o.att = sono__malloc_array2(n, dims, sizeof *o.att);
+    o.rep_f = sono__malloc_array2(n, dims, sizeof *o.rep_f);
+    o.update = sono__malloc_array2(n, dims, sizeof *o.update);
+    o.gains = sono__malloc_array2(n, dims, sizeof *o.gains);
     o.sum_k = sono__malloc_array(n, sizeof *o.sum_k);
     o.kl_part = sono__malloc_array(n, sizeof *o.kl_part);
     o.rep = sono__tsne_rep_new(n, p->dims, &status);

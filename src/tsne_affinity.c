@@ -158,7 +158,7 @@ int sono__tsne_affinities(const uint32_t *idx, const float *dist, size_t n,
                           sono__csr *p)
 {
     search_job s = {dist, k, log(perplexity), NULL};
-    s.cond = sono__malloc_array(n, k * sizeof *s.cond);
+    s.cond = sono__malloc_array2(n, k, sizeof *s.cond);
     if (!s.cond)
         return SONO_ERR_NOMEM;
     sono__parallel_for(sono__threads_resolve(threads), n, search_rows, &s);

@@ -142,6 +142,8 @@ static void select_rows(void *ctx, size_t begin, size_t end, int worker)
 int sono__tsne_knn(const float *x, size_t n, size_t d, size_t k, int threads,
                    uint32_t *idx, float *dist)
 {
+    if (sono__linalg_load() != SONO_OK)
+        return SONO_ERR_IO;
     size_t rows = BLOCK_VALUES / n;
     if (rows < 8)
         rows = 8;
@@ -150,9 +152,9 @@ int sono__tsne_knn(const float *x, size_t n, size_t d, size_t k, int threads,
     threads = sono__threads_resolve(threads);
     knn_job j = {x, n, d, k, NULL, 0, NULL, 0, NULL, NULL, idx, dist};
     double *norm = sono__malloc_array(n, sizeof *norm);
-    float *prod = sono__malloc_array(rows, n * sizeof *prod);
-    j.heaps = sono__malloc_array((size_t)threads, k * sizeof *j.heaps);
-    j.lists = sono__malloc_array((size_t)threads, n * sizeof *j.lists);
+    float *prod = sono__malloc_array2(rows, n, sizeof *prod);
+    j.heaps = sono__malloc_array2((size_t)threads, k, sizeof *j.heaps);
+    j.lists = sono__malloc_array2((size_t)threads, n, sizeof *j.lists);
     int status = SONO_ERR_NOMEM;
     if (!norm || !prod || !j.heaps || !j.lists)
         goto done;

@@ -63,13 +63,13 @@ sono__tsne_rep *sono__tsne_rep_new(size_t n, int dims, int *err)
         int p = r->lay.p;
         double side = ceil(sqrt((double)n) / 3);
         r->side = side < 8 ? 8 : side > 128 ? 128 : (size_t)side;
-        r->box = sono__malloc_array(n, (size_t)dims * sizeof *r->box);
-        r->w = sono__malloc_array(n, (size_t)(dims * p) * sizeof *r->w);
+        r->box = sono__malloc_array2(n, (size_t)dims, sizeof *r->box);
+        r->w = sono__malloc_array2(n, (size_t)(dims * p), sizeof *r->w);
         if (dims == 2) {
             size_t pp = (size_t)(p * p);
             r->cell_pts = sono__malloc_array(n, sizeof *r->cell_pts);
-            r->cell_y = sono__malloc_array(n, 2 * sizeof *r->cell_y);
-            r->near = sono__malloc_array(3 * 9 * pp, pp * sizeof *r->near);
+            r->cell_y = sono__malloc_array2(n, 2, sizeof *r->cell_y);
+            r->near = sono__malloc_array2(3 * 9 * pp, pp, sizeof *r->near);
         }
         for (int k = 0; k < p; k++) {
             r->denom[k] = 1;
@@ -137,9 +137,9 @@ static int make_grid(sono__tsne_rep *r, size_t m)
     r->spec = r->dims == 1 ? len / 2 + 1 : len * (len / 2 + 1);
     r->fft = sono__fftd_new(r->dims == 1 ? 1 : len, len, &err);
     r->charge = sono__malloc_array(sono__tsne_nodes(r), sizeof *r->charge);
-    r->pot = sono__malloc_array(sono__tsne_nodes(r), q * sizeof *r->pot);
-    r->kspec = sono__malloc_array(r->spec, 2 * q * sizeof *r->kspec);
-    r->cspec = sono__malloc_array(r->spec, 2 * sizeof *r->cspec);
+    r->pot = sono__malloc_array2(sono__tsne_nodes(r), q, sizeof *r->pot);
+    r->kspec = sono__malloc_array2(r->spec, 2 * q, sizeof *r->kspec);
+    r->cspec = sono__malloc_array2(r->spec, 2, sizeof *r->cspec);
     r->kernel_h = 0;
     if (!r->fft || !r->charge || !r->pot || !r->kspec || !r->cspec) {
         free_grid(r);

@@ -466,6 +466,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_svd DATA_DIR\n");
         return 2;
     }
+    /* The internal paths below call BLAS directly: load it as the public
+     * functions do. */
+    if (sono__linalg_load() != SONO_OK) {
+        fprintf(stderr, "test_svd: BLAS or LAPACKE could not be loaded\n");
+        return 1;
+    }
     test_arguments();
     test_wrappers();
     test_full_rank();

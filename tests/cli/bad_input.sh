@@ -140,6 +140,17 @@ INF='\000\000\200\177' # float32 +Inf
     { wav_header 1 0 22050 16 2000; zeros 2000; } >"$I/ch0.wav"
     { wav_header 1 1 0 16 2000; zeros 2000; } >"$I/sr0.wav"
     { wav_header 1 1 22050 16 200000; zeros 1000; } >"$I/trunc.wav"
+    # More channels than the limit of 1024 (libsndfile's too): one frame.
+    { wav_header 1 2000 8000 16 4000; zeros 4000; } >"$I/ch2000.wav"
+    { wav_header 1 65535 8000 8 65535; zeros 65536; } >"$I/ch65535.wav"
+    # A FLAC whose STREAMINFO declares 2^35 samples (8 kHz, mono, 16-bit)
+    # and holds none: more than the limit of 2^31.
+    {
+        printf 'fLaC\200\000\000\042\020\000\020\000'
+        zeros 6
+        printf '\001\364\000\370'
+        zeros 20
+    } >"$I/long.flac"
     # Float WAVs of 22050 samples at 22050 Hz, one bad sample at 10000.
     { wav_header 3 1 22050 32 88200; zeros 40000; printf "$NAN"; zeros 48196; } >"$I/nan.wav"
     { wav_header 3 1 22050 32 88200; zeros 40000; printf "$INF"; zeros 48196; } >"$I/inf.wav"
@@ -182,6 +193,9 @@ size_is() {
 size_is ok.wav 88244
 size_is nan.wav 88244
 size_is ch0.wav 2044
+size_is ch2000.wav 4044
+size_is ch65535.wav 65580
+size_is long.flac 42
 size_is c.npy 20688
 size_is loud.npy 16576
 size_is badmagic.npy 20688
@@ -463,6 +477,10 @@ for cmd in stft mel mfcc logfreq; do
         $cmd "$I/ch0.wav" -o "$o"
     expect_fail "$cmd: WAV declaring 0 Hz" 1 "$I/sr0.wav" "" \
         $cmd "$I/sr0.wav" -o "$o"
+    expect_fail "$cmd: WAV declaring 2000 channels" 1 "$I/ch2000.wav" \
+        "2000 channels|limit of 1024" $cmd "$I/ch2000.wav" -o "$o"
+    expect_fail "$cmd: FLAC declaring 2^35 samples" 1 "$I/long.flac" \
+        "34359738368 samples|limit of 2147483648" $cmd "$I/long.flac" -o "$o"
     # As librosa (libsndfile), the samples that are there are used; unlike
     # librosa, the short file is reported.
     expect_warning "$cmd: truncated WAV (header claims 200000 data bytes, 1000 present)" \
@@ -760,6 +778,10 @@ expect_fail "info: text file named .wav" 1 "$I/text.wav" "" info "$I/text.wav"
 expect_fail "info: 'RIFF' alone" 1 "$I/riff.wav" "" info "$I/riff.wav"
 expect_fail "info: WAV declaring 0 channels" 1 "$I/ch0.wav" "" info "$I/ch0.wav"
 expect_fail "info: WAV declaring 0 Hz" 1 "$I/sr0.wav" "" info "$I/sr0.wav"
+expect_fail "info: WAV declaring 2000 channels" 1 "$I/ch2000.wav" \
+    "2000 channels|limit of 1024" info "$I/ch2000.wav"
+expect_fail "info: WAV declaring 65535 channels" 1 "$I/ch65535.wav" \
+    "65535 channels|limit of 1024" info "$I/ch65535.wav"
 expect_fail "info: .npy with a wrong magic" 1 "$I/badmagic.npy" "" info "$I/badmagic.npy"
 expect_fail "info: .npy whose shape claims more data" 1 "$I/lying.npy" "" info "$I/lying.npy"
 expect_fail "info --json: corrupt file" 1 "$I/text.wav" "" info --json "$I/text.wav"
@@ -777,6 +799,8 @@ for cmd in waveform histogram; do
     expect_fail "$cmd: input is a directory" 1 "$I/adir" "" $cmd "$I/adir" -o "$p"
     expect_fail "$cmd: text file named .wav" 1 "$I/text.wav" "" $cmd "$I/text.wav" -o "$p"
     expect_fail "$cmd: WAV declaring 0 Hz" 1 "$I/sr0.wav" "" $cmd "$I/sr0.wav" -o "$p"
+    expect_fail "$cmd: WAV declaring 65535 channels" 1 "$I/ch65535.wav" \
+        "65535 channels|limit of 1024" $cmd "$I/ch65535.wav" -o "$p"
     expect_fail "$cmd: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" \
         $cmd "$I/nan.wav" -o "$p"
     expect_fail "$cmd: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
