@@ -321,6 +321,31 @@ const sono_audio_info *sono_source_info(const sono_source *s)
 }
 
 /* Up to max mono samples at the file's rate. */
+/* One channel of n interleaved frames of ch, or (channel < 0) their mean
+ * as numpy's: a float sum from 0 in channel order, divided by ch.  Mono and
+ * stereo, nearly every file, get loops of their own, which vectorise. */
+static void mix(const float *in, size_t n, int ch, int channel, float *out)
+{
+    if (channel >= 0) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = in[i * (size_t)ch + (size_t)channel];
+    } else if (ch == 1) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = (0.0f + in[i]) / 1.0f;
+    } else if (ch == 2) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = ((0.0f + in[2 * i]) + in[2 * i + 1]) / 2.0f;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            const float *f = in + i * (size_t)ch;
+            float sum = 0.0f;
+            for (int c = 0; c < ch; c++)
+                sum += f[c];
+            out[i] = sum / (float)ch;
+        }
+    }
+}
+
 static size_t read_native(sono_source *s, float *out, size_t max, int *err)
 {
     if (s->input_done)
@@ -347,17 +372,7 @@ static size_t read_native(sono_source *s, float *out, size_t max, int *err)
         s->input_done = 1;
         return 0;
     }
-    for (sf_count_t i = 0; i < n; i++) {
-        const float *f = s->interleaved + i * ch;
-        if (s->p.channel >= 0) {
-            out[i] = f[s->p.channel];
-        } else {
-            float sum = 0.0f;
-            for (int c = 0; c < ch; c++)
-                sum += f[c];
-            out[i] = sum / (float)ch;
-        }
-    }
+    mix(s->interleaved, (size_t)n, ch, s->p.channel, out);
     s->position += n;
     if (s->remaining >= 0)
         s->remaining -= n;
