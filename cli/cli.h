@@ -86,6 +86,10 @@ int cli_parse_audio(cli_args *a, cli_common *c);
 int cli_parse_stft(cli_args *a, cli_common *c);
 int cli_parse_mel(cli_args *a, cli_common *c);
 int cli_parse_output(cli_args *a, cli_common *c);
+/* The options of commands that turn a matrix back into sound (istft, icqt):
+ * --sr RATE into c->audio.sample_rate and --length N into *length.  1 if
+ * consumed, 0 if not, -1 after reporting. */
+int cli_parse_synthesis(cli_args *a, cli_common *c, size_t *length);
 /* A positional argument or an unknown option: returns 1 if it was taken as
  * the input, -1 after reporting an error. */
 int cli_parse_positional(cli_args *a, cli_common *c);

@@ -51,13 +51,8 @@ int cmd_istft(int argc, char **argv)
                 return EXIT_USAGE;
             continue;
         }
-        if ((m = cli_match(&a, "--sr", 1)) != 0) {
-            if (m < 0 || cli_double("--sr", a.value, 1, 4e6, &c.audio.sample_rate))
-                return EXIT_USAGE;
-            continue;
-        }
-        if ((m = cli_match(&a, "--length", 1)) != 0) {
-            if (m < 0 || cli_size("--length", a.value, 1, (size_t)1 << 40, &length))
+        if ((m = cli_parse_synthesis(&a, &c, &length)) != 0) {
+            if (m < 0)
                 return EXIT_USAGE;
             continue;
         }

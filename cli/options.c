@@ -567,6 +567,18 @@ int cli_parse_pcm(cli_args *a, size_t *pcm)
     return 1;
 }
 
+int cli_parse_synthesis(cli_args *a, cli_common *c, size_t *length)
+{
+    int m;
+    if ((m = cli_match(a, "--sr", 1)) != 0)
+        return m < 0 || cli_double("--sr", a->value, 1, 4e6, &c->audio.sample_rate)
+                   ? -1 : 1;
+    if ((m = cli_match(a, "--length", 1)) != 0)
+        return m < 0 || cli_size("--length", a->value, 1, (size_t)1 << 40, length)
+                   ? -1 : 1;
+    return 0;
+}
+
 int cli_finish_npy_db(const cli_common *c, sono_npy_writer *w, const cli_db *d,
                       double peak, size_t rows)
 {
