@@ -13,9 +13,11 @@ from samples in memory to the result in memory (window, filterbank and plan made
 the call, as a librosa call does):
 
   librosa      librosa.stft / feature.melspectrogram + power_to_db / feature.mfcc /
-               griffinlim / resample (soxr_hq), when librosa can be imported;
+               cqt (res_type='polyphase', as sono's) / griffinlim / resample (soxr_hq),
+               when librosa can be imported;
   torchaudio   transforms.Spectrogram / MelSpectrogram + AmplitudeToDB / MFCC /
-               GriffinLim, functional.resample (its default sinc filter), with constant
+               GriffinLim, functional.resample (its default sinc filter; it has no
+               CQT), with constant
                (zero) centre padding as librosa 0.10 (GriffinLim pads with 'reflect'; it
                has no option); torch.fft.rfft for fft-floor.  torch keeps its own thread
                count (1 on Debian's build here) unless --torch-threads is given: two
@@ -23,15 +25,15 @@ the call, as a librosa call does):
                (docs/phase.md);
   numpy model  tests/reference/librosa_model.py, the project's numpy/scipy transcription
                of librosa 0.10's definitions (stft, melspectrogram, power_to_db, mfcc,
-               griffinlim): what librosa computes, without librosa's own overheads (its
-               block-wise stft, checks, caching).  It is NOT librosa.  Its resample is
+               griffinlim), and tests/reference/cqt_model.py's librosa.cqt: what librosa
+               computes, without librosa's own overheads (its block-wise stft, checks,
+               caching).  It is NOT librosa.  Its resample is
                scipy.signal.resample_poly, librosa's res_type='polyphase' (not librosa's
                default soxr_hq, which needs python-soxr); its fft-floor numpy.fft.rfft of
                the same frames, as librosa's stft calls it.
 
-The 22.05 kHz input of mfcc and griffinlim is made for the peers with
-scipy.signal.resample_poly (untimed; only the timing depends on it).  cqt is listed and
-skipped while sono has no CQT.  The ratio column is peer ms / sono ms: above 1, sono is
+The 22.05 kHz input of mfcc, cqt and griffinlim is made for the peers with
+scipy.signal.resample_poly (untimed; only the timing depends on it).  The ratio column is peer ms / sono ms: above 1, sono is
 faster.  Exit status: 0 when it ran, 2 when it could not.
 """
 import argparse
@@ -53,9 +55,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
 import librosa_model as lm  # noqa: E402
+import cqt_model  # noqa: E402
 
 WORKLOADS = ["stft", "mel", "mfcc", "cqt", "griffinlim", "resample", "fft-floor"]
 N_FFT, HOP, N_MELS, N_MFCC, SR22 = 2048, 512, 128, 20, 22050
+CQT_BINS, CQT_BPO = 84, 12
 GLA_SECONDS, GLA_ITERS, MOMENTUM = 30, 32, 0.99
 
 
@@ -112,6 +116,8 @@ def model_workloads(x):
                                       ref=1.0),
         "mfcc": lambda: lm.mfcc(x.y22, SR22, n_mfcc=N_MFCC, n_fft=N_FFT, hop_length=HOP,
                                 n_mels=N_MELS),
+        "cqt": lambda: cqt_model.cqt(x.y22, SR22, hop_length=HOP, n_bins=CQT_BINS,
+                                     bins_per_octave=CQT_BPO),
         "griffinlim": gla,
         "resample": lambda: resample_poly(x.y, x.sr, SR22),
         "fft-floor": lambda: np.fft.rfft(x.frames, axis=-1),
@@ -126,6 +132,8 @@ def librosa_workloads(librosa, x):
                                            n_mels=N_MELS), ref=1.0),
         "mfcc": lambda: librosa.feature.mfcc(y=x.y22, sr=SR22, n_mfcc=N_MFCC, n_fft=N_FFT,
                                              hop_length=HOP, n_mels=N_MELS),
+        "cqt": lambda: librosa.cqt(x.y22, sr=SR22, hop_length=HOP, n_bins=CQT_BINS,
+                                   bins_per_octave=CQT_BPO, res_type="polyphase"),
         "griffinlim": lambda: librosa.griffinlim(x.mag30, n_iter=GLA_ITERS, hop_length=HOP,
                                                  n_fft=N_FFT, momentum=MOMENTUM,
                                                  random_state=0),
@@ -275,14 +283,14 @@ def main(argv):
         print(f"sono stft / fft-floor: {sono_floor[0] / sono_floor[1]:.2f}")
     print(f"input: {ours['input']}, {ours['rate']:g} Hz, {ours['seconds']:.1f} s, "
           f"{ours['frames']} frames; median of {args.runs} runs after 1 warm-up; "
-          f"{os.cpu_count()} cores; sono: {sono_threads} thread(s) (resample: 1); "
+          f"{os.cpu_count()} cores; sono: {sono_threads} thread(s) (cqt, resample: 1); "
           f"torch: {torch_threads} thread(s); numpy: its own "
           f"(single-threaded FFTs, OpenBLAS threads for products); "
           f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
           f"{started.date().isoformat()}")
     print("ratio = peer ms / sono ms (above 1: sono faster).  'numpy model' is "
-          "tests/reference/librosa_model.py, a numpy transcription of librosa's "
-          "definitions, not librosa; its resample is scipy's resample_poly "
+          "tests/reference/librosa_model.py (cqt: cqt_model.py), a numpy transcription "
+          "of librosa's definitions, not librosa; its resample is scipy's resample_poly "
           "(librosa's res_type='polyphase').")
     for n in notes:
         print(n)

@@ -14,6 +14,8 @@
 #define BENCH_GLA_SECONDS 30.0
 #define BENCH_GLA_ITERS 32
 #define BENCH_GLA_MOMENTUM 0.99
+#define BENCH_CQT_BINS 84
+#define BENCH_CQT_BPO 12
 
 /* The decoded input and what is derived from it before any clock starts. */
 typedef struct bench_input {

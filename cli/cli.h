@@ -29,6 +29,9 @@ void cli_warn(const char *subject, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+/* Prints the warnings kept since the start (print 1: the command
+ * succeeded), or drops them (0: it failed and said why in one line). */
+void cli_end_warnings(int print);
 /* Reports a library status about a file. */
 void cli_file_error(const char *path, int status);
 
@@ -126,6 +129,17 @@ int cli_db_prepare(const char *subject, cli_db_map *m, const cli_db *d,
 int cli_finish_npy_db(const cli_common *c, sono_npy_writer *w, const cli_db *d,
                       double peak, size_t rows);
 
+/* --weighting a (weighting.c): 1 if consumed (setting *weighting), 0 if
+ * not, -1 after reporting. */
+int cli_parse_weighting(cli_args *a, int *weighting);
+/* The A-weighting in dB of `rows` mel bands, at librosa.mel_frequencies of
+ * the mel options (fmax 0: sample_rate / 2), as perceptual_weighting is
+ * given them; malloc'd, NULL when out of memory. */
+double *cli_mel_weighting(const sono_mel_params *mel, double sample_rate, size_t rows);
+/* cli_finish_npy_db with --db given, the weighting added to each row. */
+int cli_finish_npy_weighted(const cli_common *c, sono_npy_writer *w, const cli_db *d,
+                            double peak, size_t rows, const double *offset);
+
 /* Help text of the option groups. */
 extern const char cli_help_audio[];
 extern const char cli_help_stft[];
@@ -133,7 +147,24 @@ extern const char cli_help_mel[];
 extern const char cli_help_db[];
 extern const char cli_help_threads[];
 
+/* ---- third-party chatter (quiet.c) ---- */
+
+/* Between these two, the stream stderr goes to /dev/null (file descriptor 2
+ * is untouched): libmpg123 prints notes about damaged MP3 data there.  Only
+ * library calls may run in between, never the program's own messages. */
+void cli_quiet_begin(void);
+void cli_quiet_end(void);
+
 /* ---- the audio -> frames pipeline (pipeline.c) ---- */
+
+/* Reports a failure of sono_audio_probe or sono_source_open on path. */
+void cli_audio_error(const char *path, int status);
+/* Inputs are checked to be finite as they are read, so a NaN or infinity in
+ * what is computed from them (`what`: "the spectrogram", "the output
+ * signal"...) is an overflow of float32 by values too large for it (from
+ * about 1e19, the power is infinite).  0 if the n values are finite, else
+ * -1 after saying so, naming the input. */
+int cli_check_overflow(const char *input, const float *v, size_t n, const char *what);
 
 typedef int (*cli_frame_fn)(void *ctx, const sono_complex *frame);
 
@@ -192,18 +223,22 @@ int cli_write_error(const char *path, int status);
 int cli_save_png(const cli_common *c, const sono_image *im);
 /* The same through sono_png_save_picture (colormapped pictures, plots). */
 int cli_save_picture(const cli_common *c, const sono_image *im);
-/* Writes n mono samples to path (WAV or FLAC by its name, the sample format
- * of cli_sample_format), warning about clipped samples; 0 or EXIT_FAIL. */
-int cli_write_audio(const char *path, size_t pcm, double sample_rate, const float *y,
-                    size_t n);
+/* Writes n mono samples computed from input to path (WAV or FLAC by its
+ * name, the sample format of cli_sample_format), warning about clipped
+ * samples; samples that overflowed (cli_check_overflow) are refused rather
+ * than clipped.  0 or EXIT_FAIL. */
+int cli_write_audio(const char *input, const char *path, size_t pcm, double sample_rate,
+                    const float *y, size_t n);
 
 /* Finishes an npy writer, reporting errors against the output path. */
 int cli_finish_npy(const cli_common *c, sono_npy_writer *w, sono_column_map map,
                    void *ctx, size_t out_rows, sono_dtype out_dtype);
 sono_npy_writer *cli_new_npy(const cli_common *c, sono_dtype dt, size_t rows);
-/* Pushes one column; when peak is not NULL, raises *peak to the largest of
- * the n float values first.  Returns 0, or non-zero after reporting. */
-int cli_push_column(const char *output, sono_npy_writer *w, const void *column,
+/* Pushes one column of n floats (2 per complex value); when peak is not
+ * NULL, raises *peak to the largest of them first.  A column that
+ * overflowed (cli_check_overflow) is refused.  Returns 0, or non-zero
+ * after reporting. */
+int cli_push_column(const cli_common *c, sono_npy_writer *w, const void *column,
                     size_t n, double *peak);
 
 /* The sample format of an audio output: --pcm 16 or 24 when given (pcm),
@@ -230,6 +265,29 @@ int cli_check_phase(cli_phase *p);
 void cli_phase_progress(cli_phase *p);
 extern const char cli_help_phase[];
 
+/* ---- constant-Q options (cqt_options.c), shared by cqt, icqt, render ---- */
+
+typedef struct cli_cqt {
+    sono_cqt_params params;
+    int bins_given;
+} cli_cqt;
+void cli_cqt_init(cli_cqt *q);
+/* --bins, --bins-per-octave, --fmin, --hop: 1 if consumed, 0 if not, -1
+ * after reporting. */
+int cli_parse_cqt(cli_args *a, cli_cqt *q);
+/* Checks the options against a rate (rate_of says whose, for the message;
+ * bins_subject is blamed for bins above the Nyquist frequency); 0, or
+ * EXIT_USAGE after reporting. */
+int cli_check_cqt(const cli_cqt *q, double sample_rate, const char *rate_of,
+                  const char *bins_subject);
+/* Opens and decodes the whole input as the audio options ask, checks the
+ * CQT options against its rate and computes the CQT: *C (frames x bins,
+ * frame-major, malloc'd), *frames, *rate.  More than max_frames frames (when
+ * not 0) is refused.  0, or EXIT_USAGE / EXIT_FAIL after reporting. */
+int cli_cqt_compute(const cli_common *c, const cli_cqt *q, size_t max_frames,
+                    sono_complex **C, size_t *frames, double *rate);
+extern const char cli_help_cqt[];
+
 /* ---- image inputs (image_input.c) ---- */
 
 /* 1 if the file is named .png, .jpg or .jpeg, or starts with a PNG or JPEG
@@ -238,7 +296,20 @@ int cli_is_image(const char *path);
 /* Reports a failure of sono_image_load on path in one line. */
 void cli_image_error(const char *path, int status);
 
+/* ---- .npy inputs (npy_input.c) ---- */
+
+/* Reports a failure of sono_npy_load (matrix 0) or sono_npy_reader_open
+ * (matrix 1: it also refuses what is not a non-empty 2-D array) on path in
+ * one line: no .npy magic, a malformed or unsupported file, a shape too
+ * large. */
+void cli_npy_error(const char *path, int status, int matrix);
+
 /* ---- subcommands ---- */
+
+/* The subcommand named name (main.c's table), or NULL. */
+typedef int (*cli_command_fn)(int argc, char **argv);
+cli_command_fn cli_find_command(const char *name);
+
 int cmd_info(int argc, char **argv);
 int cmd_stft(int argc, char **argv);
 int cmd_istft(int argc, char **argv);
@@ -246,6 +317,7 @@ int cmd_filter(int argc, char **argv);
 int cmd_mel(int argc, char **argv);
 int cmd_logfreq(int argc, char **argv);
 int cmd_mfcc(int argc, char **argv);
+int cmd_features(int argc, char **argv);
 int cmd_invert(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_transform(int argc, char **argv);
@@ -255,5 +327,8 @@ int cmd_image2sound(int argc, char **argv);
 int cmd_embed(int argc, char **argv);
 int cmd_image_svd(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_cqt(int argc, char **argv);
+int cmd_icqt(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 #endif

@@ -37,7 +37,7 @@ static void help(void)
            "  --runs N             timed runs after the warm-up, 1 to %d (default: 5)\n"
            "  --threads N          worker threads of stft, mel, mfcc, griffinlim and\n"
            "                       fft-floor, 1 to 64 (default: SONO_THREADS, else all\n"
-           "                       cores); resample is single-threaded\n"
+           "                       cores); cqt and resample are single-threaded\n"
            "  --json               one JSON object: the median ms of every workload (null\n"
            "                       when not available), every run's ms, runs, input,\n"
            "                       rate, samples, frames, threads\n\n"
@@ -77,6 +77,7 @@ static int needs_22k(const int *selected)
 {
     for (size_t i = 0; i < bench_workload_count; i++)
         if (selected[i] && (strcmp(bench_workloads[i].name, "mfcc") == 0 ||
+                            strcmp(bench_workloads[i].name, "cqt") == 0 ||
                             strcmp(bench_workloads[i].name, "griffinlim") == 0))
             return 1;
     return 0;
@@ -179,9 +180,11 @@ int cmd_bench(int argc, char **argv)
     sono_signal sig = {0};
     sono_source_params_default(&sp);
     errno = 0;
+    cli_quiet_begin();
     int err = sono_load(input, &sp, &sig);
+    cli_quiet_end();
     if (err != SONO_OK) {
-        cli_file_error(input, err);
+        cli_audio_error(input, err);
         return EXIT_FAIL;
     }
     bench_input in = {sig.data[0], sig.frames, sig.sample_rate, NULL, 0, (int)threads};
@@ -218,7 +221,7 @@ int cmd_bench(int argc, char **argv)
     int done_ok[16] = {0};
     if (!json)
         printf("sono bench: %s, %.0f Hz, %.2f s (%zu samples, %zu frames); median of %zu "
-               "run%s after 1 warm-up; %d thread%s (resample single-threaded)\n", input, in.rate,
+               "run%s after 1 warm-up; %d thread%s (cqt and resample single-threaded)\n", input, in.rate,
                (double)in.n / in.rate, in.n, frames, runs, runs == 1 ? "" : "s", n_threads,
                n_threads == 1 ? "" : "s");
     for (size_t i = 0; i < bench_workload_count; i++) {

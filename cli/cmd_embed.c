@@ -171,8 +171,11 @@ static int on_frame(void *ctx, const sono_complex *frame)
         k->values = v;
         k->capacity = cap;
     }
+    float *row = k->values + k->frames * k->bands;
     sono_power(frame, k->spectrum, k->bins);
-    sono_mel_apply(k->mel, k->spectrum, k->values + k->frames * k->bands);
+    sono_mel_apply(k->mel, k->spectrum, row);
+    if (cli_check_overflow(k->input, row, k->bands, "the mel spectrogram"))
+        return -1;
     k->frames++;
     return 0;
 }

@@ -150,6 +150,7 @@ static sono_iir *make_filter(const filter_spec *s, size_t order, double sr,
 }
 
 typedef struct filter_job {
+    const char *input;
     const char *output;
     sono_iir *f;
     sono_writer *w;
@@ -162,6 +163,8 @@ static int on_block(void *ctx, const float *x, size_t n)
     for (size_t at = 0; at < n; at += BLOCK) {
         size_t m = n - at < BLOCK ? n - at : BLOCK;
         sono_iir_process(j->f, x + at, j->y, m);
+        if (cli_check_overflow(j->input, j->y, m, "the filtered signal"))
+            return 1;
         int err = sono_writer_write(j->w, j->y, m);
         if (err != SONO_OK) {
             cli_error(j->output, "cannot write: %s", sono_strerror(err));
@@ -227,7 +230,7 @@ int cmd_filter(int argc, char **argv)
     if (!src)
         return r;
     double sr = sono_source_rate(src);
-    filter_job j = {c.output, make_filter(&s, order, sr, &r), NULL, NULL};
+    filter_job j = {c.input, c.output, make_filter(&s, order, sr, &r), NULL, NULL};
     if (!j.f) {
         sono_source_close(src);
         return r;

@@ -185,7 +185,7 @@ static int run(const cli_common *c, i2s_opts *o)
     }
     sono_image_free(&im);
     if (r == 0)
-        r = cli_write_audio(c->output, o->pcm, o->p.sample_rate, y, n);
+        r = cli_write_audio(c->input, c->output, o->pcm, o->p.sample_rate, y, n);
     free(y);
     return r;
 }

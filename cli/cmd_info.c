@@ -11,30 +11,46 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* A 1-D .npy (`sono features --kind onset` writes one): its length, or 0
+ * when the file is not one.  Such vectors are one value per frame, small
+ * enough to load. */
+static size_t vector_length(const char *path, sono_dtype *dt)
+{
+    sono_npy_array a;
+    if (sono_npy_load(path, &a) != SONO_OK)
+        return 0;
+    size_t n = a.ndim == 1 ? a.shape[0] : 0;
+    *dt = a.dtype;
+    sono_npy_free(&a);
+    return n;
+}
+
 static int npy_info(const char *path, int json)
 {
     int err = SONO_OK;
+    sono_dtype dt = SONO_DTYPE_F32;
+    size_t rows = 0, cols = 0;
     sono_npy_reader *r = sono_npy_reader_open(path, &err);
-    if (!r) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(path, "not a 2-D float or complex .npy matrix");
-        else
-            cli_file_error(path, err);
+    if (r) {
+        sono_npy_reader_shape(r, &dt, &rows, &cols);
+        sono_npy_reader_close(r);
+    } else if (err != SONO_ERR_FORMAT || !(cols = vector_length(path, &dt))) {
+        cli_npy_error(path, err, 1);
         return EXIT_FAIL;
     }
-    sono_dtype dt;
-    size_t rows, cols;
-    sono_npy_reader_shape(r, &dt, &rows, &cols);
-    sono_npy_reader_close(r);
     const char *dts = dt == SONO_DTYPE_C64 ? "complex64" : "float32";
     if (json) {
         printf("{\"file\": ");
         cli_json_string(path);
-        printf(", \"kind\": \"npy\", \"dtype\": \"%s\", \"shape\": [%zu, %zu]}\n",
-               dts, rows, cols);
+        printf(", \"kind\": \"npy\", \"dtype\": \"%s\", \"shape\": [", dts);
+        if (rows)
+            printf("%zu, ", rows);
+        printf("%zu]}\n", cols);
     } else {
-        printf("file:     %s\nkind:     npy\ndtype:    %s\nshape:    %zu x %zu\n",
-               path, dts, rows, cols);
+        printf("file:     %s\nkind:     npy\ndtype:    %s\nshape:    ", path, dts);
+        if (rows)
+            printf("%zu x ", rows);
+        printf("%zu\n", cols);
     }
     return 0;
 }
@@ -69,7 +85,9 @@ int cmd_info(int argc, char **argv)
     if (ends_with(path, ".npy"))
         return npy_info(path, json);
     sono_audio_info info;
+    cli_quiet_begin();
     int err = sono_audio_probe(path, &info);
+    cli_quiet_end();
     if (err != SONO_OK) {
         cli_probe_error(path, err, &info);
         return EXIT_FAIL;

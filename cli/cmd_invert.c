@@ -276,6 +276,10 @@ static int reconstruct(const cli_common *c, invert_opts *o, const float *mag,
         free(y);
         return EXIT_FAIL;
     }
+    if (cli_check_overflow(c->input, y, n, "the output signal")) {
+        free(y);
+        return EXIT_FAIL;
+    }
     if (o->report) {
         double sc;
         err = sono_spectral_convergence(&c->stft, mag, frames, y, n, &sc);
@@ -287,7 +291,7 @@ static int reconstruct(const cli_common *c, invert_opts *o, const float *mag,
         else
             printf("spectral convergence: undefined (%s)\n", sono_strerror(err));
     }
-    int r = cli_write_audio(c->output, o->pcm, c->audio.sample_rate, y, n);
+    int r = cli_write_audio(c->input, c->output, o->pcm, c->audio.sample_rate, y, n);
     free(y);
     return r;
 }
@@ -340,7 +344,7 @@ static int invert_with_phase(const cli_common *c, const invert_opts *o, const so
         cli_error(c->input, "inverse STFT failed: %s", sono_strerror(err));
         goto done;
     }
-    r = cli_write_audio(c->output, o->pcm, c->audio.sample_rate, y, n);
+    r = cli_write_audio(c->input, c->output, o->pcm, c->audio.sample_rate, y, n);
 done:
     free(z);
     free(y);
@@ -452,10 +456,7 @@ int cmd_invert(int argc, char **argv)
     sono_npy_array in;
     int err = sono_npy_load(c.input, &in);
     if (err != SONO_OK) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(c.input, "not a float or complex .npy matrix");
-        else
-            cli_file_error(c.input, err);
+        cli_npy_error(c.input, err, 0);
         return EXIT_FAIL;
     }
     if (in.ndim != 2 || in.shape[0] == 0 || in.shape[1] == 0) {

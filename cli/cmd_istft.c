@@ -21,12 +21,14 @@ static void help(void)
            "   --pad-mode does not apply to the inverse)\n", cli_help_stft);
 }
 
-static int write_samples(const char *out, sono_writer *wr, const float *x,
+static int write_samples(const cli_common *c, sono_writer *wr, const float *x,
                          size_t n)
 {
+    if (cli_check_overflow(c->input, x, n, "the output signal"))
+        return 1;
     int err = sono_writer_write(wr, x, n);
     if (err != SONO_OK)
-        cli_error(out, "cannot write: %s", sono_strerror(err));
+        cli_error(c->output, "cannot write: %s", sono_strerror(err));
     return err != SONO_OK;
 }
 
@@ -83,10 +85,7 @@ int cmd_istft(int argc, char **argv)
     int err = SONO_OK;
     sono_npy_reader *rd = sono_npy_reader_open(c.input, &err);
     if (!rd) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(c.input, "not a 2-D float or complex .npy matrix");
-        else
-            cli_file_error(c.input, err);
+        cli_npy_error(c.input, err, 1);
         return EXIT_FAIL;
     }
     sono_dtype dt;
@@ -145,7 +144,7 @@ int cmd_istft(int argc, char **argv)
             goto done;
         }
         while ((got = sono_istft_pull(is, out, BLOCK)) > 0)
-            if (write_samples(c.output, wr, out, got))
+            if (write_samples(&c, wr, out, got))
                 goto done;
     }
     if (err < 0) {
@@ -154,7 +153,7 @@ int cmd_istft(int argc, char **argv)
     }
     sono_istft_finish(is);
     while ((got = sono_istft_pull(is, out, BLOCK)) > 0)
-        if (write_samples(c.output, wr, out, got))
+        if (write_samples(&c, wr, out, got))
             goto done;
     uint64_t clipped = sono_writer_clipped(wr);
     if ((err = sono_writer_commit(wr)) != SONO_OK) {

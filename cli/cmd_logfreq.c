@@ -11,14 +11,14 @@ typedef struct logfreq_job {
     size_t rows;
     double peak;
     sono_npy_writer *w;
-    const char *output;
+    const cli_common *c;
 } logfreq_job;
 
 static int on_frames(void *ctx, const void *frames, size_t count)
 {
     logfreq_job *j = ctx;
     for (size_t t = 0; t < count; t++)
-        if (cli_push_column(j->output, j->w, (const float *)frames + t * j->rows,
+        if (cli_push_column(j->c, j->w, (const float *)frames + t * j->rows,
                             j->rows, &j->peak))
             return -1;
     return 0;
@@ -112,7 +112,7 @@ static int run(cli_common *c, const sono_logfreq_params *p, const cli_db *db,
                int power, sono_source *src)
 {
     int r;
-    logfreq_job j = {0, 0.0, NULL, c->output};
+    logfreq_job j = {0, 0.0, NULL, c};
     cli_stft_out what = {power, NULL, NULL};
     sono_logfreq *bank = make_bank(c, p, sono_source_rate(src), &r);
     if (!bank)

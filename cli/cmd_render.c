@@ -30,26 +30,37 @@ typedef struct render_opts {
     int from_given;
     size_t length;
     int n_fft_given, n_mels_given;
+    int weighting;
+    int cqt;                /* --scale cqt (scale is then LOG, for the axes) */
+    size_t cqt_bins;
+    int bins_given, bpo_given;
 } render_opts;
 
 static void help(void)
 {
-    printf("usage: sono render IN -o OUT.png [--scale linear|log|mel] [--cmap magma]\n"
+    printf("usage: sono render IN -o OUT.png [--scale linear|log|mel|cqt] [--cmap magma]\n"
            "                  [--top-db 80] [--size WxH] [--axes] [--lossless [--phase]]\n"
+           "                  [--weighting a]\n"
            "                  [audio] [stft] [mel]\n\n"
            "The spectrogram of IN (audio, or a .npy matrix written by sono) as a PNG: dB\n"
            "relative to the maximum, floored at --top-db, low frequencies at the bottom, one\n"
            "pixel per frame and per row unless --size is given.\n\n"
            "  -o, --output FILE    the PNG to write (required)\n"
            "  --scale S            linear: the |STFT| bins (default); log: log-spaced bands\n"
-           "                       (as 'sono logfreq'); mel: the mel power spectrogram\n"
-           "  --fmin HZ            lowest band: log 32.70 (C1), mel 0 (the defaults)\n"
-           "  --fmax HZ            highest band (default: sr / 2)\n"
-           "  --bins-per-octave N  log scale: bands per octave (default: 24)\n"
+           "                       (as 'sono logfreq'); mel: the mel power spectrogram;\n"
+           "                       cqt: the constant-Q magnitude (as 'sono cqt', --hop 512)\n"
+           "  --fmin HZ            lowest band: log and cqt 32.70 (C1), mel 0 (the defaults)\n"
+           "  --fmax HZ            highest band, log and mel (default: sr / 2)\n"
+           "  --bins-per-octave N  log and cqt scales: bands per octave (default: 24 log,\n"
+           "                       12 cqt)\n"
+           "  --bins N             cqt scale: number of bins (default: 84; a .npy's rows)\n"
            "  --top-db DB          dB range below the maximum (default: 80; 120 with\n"
            "                       --lossless)\n"
            "  --cmap NAME          magma (default), viridis, inferno, plasma, cividis, gray,\n"
            "                       blues, afmhot\n"
+           "  --weighting a        --scale mel: add the A-weighting of each band to the dB\n"
+           "                       values (librosa.perceptual_weighting), then show them\n"
+           "                       relative to their new maximum\n"
            "  --size WxH           resize by area averaging, e.g. 224x224\n"
            "  --axes               frame the picture with time and frequency ticks and a dB\n"
            "                       colorbar, as librosa.display.specshow\n"
@@ -83,21 +94,29 @@ static int parse_hz(cli_args *a, const char *name, double *v, int *given)
 
 static int parse_render_options(cli_args *a, render_opts *o)
 {
-    static const char *const scales[] = {"linear", "log", "mel"};
+    static const char *const scales[] = {"linear", "log", "mel", "cqt"};
     static const char *const froms[] = {"magnitude", "power", "db"};
     int m, i;
     if ((m = cli_match(a, "--scale", 1)) != 0) {
-        if (m < 0 || cli_choice("--scale", a->value, scales, 3, &i))
+        if (m < 0 || cli_choice("--scale", a->value, scales, 4, &i))
             return -1;
-        o->scale = (sono_freq_axis)i;
+        o->cqt = i == 3;
+        o->scale = o->cqt ? SONO_FREQ_AXIS_LOG : (sono_freq_axis)i;
         return 1;
     }
     if ((m = parse_hz(a, "--fmin", &o->fmin, &o->fmin_given)) != 0 ||
         (m = parse_hz(a, "--fmax", &o->fmax, &o->fmax_given)) != 0)
         return m;
-    if ((m = cli_match(a, "--bins-per-octave", 1)) != 0)
+    if ((m = cli_match(a, "--bins-per-octave", 1)) != 0) {
+        o->bpo_given = 1;
         return m < 0 || cli_double("--bins-per-octave", a->value, 1, 1200,
                                    &o->bins_per_octave) ? -1 : 1;
+    }
+    if ((m = cli_match(a, "--bins", 1)) != 0) {
+        o->bins_given = 1;
+        return m < 0 || cli_size("--bins", a->value, 1, SONO_CQT_MAX_BINS,
+                                 &o->cqt_bins) ? -1 : 1;
+    }
     if ((m = cli_match(a, "--top-db", 1)) != 0) {
         if (m < 0 || cli_double("--top-db", a->value, 0, 1e4, &o->top_db))
             return -1;
@@ -145,6 +164,25 @@ static int parse_render_options(cli_args *a, render_opts *o)
 
 static int check_options(const render_opts *o)
 {
+    if (o->bins_given && !o->cqt) {
+        cli_error("--bins", "applies to --scale cqt only");
+        return -1;
+    }
+    if (o->cqt && o->lossless) {
+        cli_error("--lossless", "does not apply to --scale cqt: the lossless image "
+                  "holds STFT-based scales (docs/image-format.md)");
+        return -1;
+    }
+    if (o->cqt && o->fmax_given) {
+        cli_error("--fmax", "does not apply to --scale cqt, whose top is set by "
+                  "--bins and --bins-per-octave");
+        return -1;
+    }
+    if (o->cqt && o->bins_per_octave != floor(o->bins_per_octave)) {
+        cli_error("--bins-per-octave", "must be a whole number with --scale cqt, got %g",
+                  o->bins_per_octave);
+        return -1;
+    }
     if (o->phase && !o->lossless) {
         cli_error("--phase", "needs --lossless");
         return -1;
@@ -157,6 +195,15 @@ static int check_options(const render_opts *o)
     if (o->lossless && (o->axes || o->size_given)) {
         cli_error(o->axes ? "--axes" : "--size", "does not apply to --lossless, "
                   "whose pixels are the values themselves");
+        return -1;
+    }
+    if (o->weighting && o->scale != SONO_FREQ_AXIS_MEL) {
+        cli_error("--weighting", "applies to --scale mel only");
+        return -1;
+    }
+    if (o->weighting && o->lossless) {
+        cli_error("--weighting", "does not apply to --lossless, which keeps the "
+                  "values to hear them again");
         return -1;
     }
     if (o->lossless && o->from == NPY_DB) {
@@ -292,14 +339,64 @@ static int on_frames(void *ctx, const void *frames, size_t count)
         } else {
             memcpy(row, (const float *)frames + t * k->rows, k->rows * sizeof *row);
         }
+        if (cli_check_overflow(k->c->input, row, k->rows, "the spectrogram"))
+            return -1;
         k->frames++;
     }
+    return 0;
+}
+
+/* The CQT parameters the options give. */
+static void cqt_params(const cli_common *c, const render_opts *o, cli_cqt *q)
+{
+    cli_cqt_init(q);
+    if (o->fmin_given)
+        q->params.fmin = o->fmin;
+    if (o->bpo_given)
+        q->params.bins_per_octave = (size_t)o->bins_per_octave;
+    if (o->bins_given) {
+        q->params.n_bins = o->cqt_bins;
+        q->bins_given = 1;
+    }
+    if (c->hop_given)
+        q->params.hop_length = c->stft.hop_length;
+}
+
+/* --scale cqt: the whole signal's CQT magnitude; the axes are log-spaced
+ * (octave ticks) at the CQT's hop. */
+static int spec_from_cqt(cli_common *c, const render_opts *o, sono_spec *s)
+{
+    cli_cqt q;
+    sono_complex *C;
+    size_t frames;
+    double rate;
+    cqt_params(c, o, &q);
+    size_t rows = q.params.n_bins;
+    int r = cli_cqt_compute(c, &q, frame_limit(o, rows), &C, &frames, &rate);
+    if (r)
+        return r;
+    if (!(s->values = malloc(frames * rows * sizeof *s->values))) {
+        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
+        free(C);
+        return EXIT_FAIL;
+    }
+    sono_magnitude(C, s->values, frames * rows);
+    free(C);
+    s->rows = rows;
+    s->frames = frames;
+    s->axes.sample_rate = rate;
+    s->axes.scale = SONO_FREQ_AXIS_LOG;
+    s->axes.power = 1;
+    s->axes.stft = c->stft;
+    s->axes.stft.hop_length = q.params.hop_length;
     return 0;
 }
 
 static int spec_from_audio(cli_common *c, const render_opts *o, sono_spec *s)
 {
     int status;
+    if (o->cqt)
+        return spec_from_cqt(c, o, s);
     if (cli_check_stft(c))
         return EXIT_USAGE;
     sono_source *src = cli_open_audio(c, &status);
@@ -347,6 +444,24 @@ static int is_npy(const char *path)
 static int npy_axes(cli_common *c, const render_opts *o, size_t rows, sono_spec_axes *ax)
 {
     ax->sample_rate = c->audio.sample_rate > 0 ? c->audio.sample_rate : 22050.0;
+    if (o->cqt) {
+        cli_cqt q;
+        char rate_of[64];
+        cqt_params(c, o, &q);
+        if (o->bins_given && q.params.n_bins != rows) {
+            cli_error("--bins", "%zu does not match the %zu rows of '%s'", q.params.n_bins,
+                      rows, c->input);
+            return -1;
+        }
+        q.params.n_bins = rows;
+        snprintf(rate_of, sizeof rate_of, "--sr %g", ax->sample_rate);
+        if (cli_check_cqt(&q, ax->sample_rate, rate_of, o->bins_given ? "--bins" : c->input))
+            return -1;
+        ax->stft = c->stft;
+        ax->stft.hop_length = q.params.hop_length;
+        ax->power = o->from == NPY_POWER ? 2 : 1;
+        return 0;
+    }
     if (o->scale == SONO_FREQ_AXIS_LINEAR && !o->n_fft_given) {
         if (rows < 2) {
             cli_error(c->input, "has %zu row; a linear spectrogram has n_fft/2 + 1 rows", rows);
@@ -379,10 +494,7 @@ static int spec_from_npy(cli_common *c, const render_opts *o, sono_spec *s)
     sono_npy_array in;
     int err = sono_npy_load(c->input, &in);
     if (err != SONO_OK) {
-        if (err == SONO_ERR_FORMAT)
-            cli_error(c->input, "not a float or complex .npy matrix");
-        else
-            cli_file_error(c->input, err);
+        cli_npy_error(c->input, err, 0);
         return EXIT_FAIL;
     }
     int r = EXIT_FAIL;
@@ -403,8 +515,10 @@ static int spec_from_npy(cli_common *c, const render_opts *o, sono_spec *s)
         r = EXIT_USAGE;
         goto done;
     }
-    if (complex_in && (o->from != NPY_MAGNITUDE || o->scale != SONO_FREQ_AXIS_LINEAR)) {
-        cli_error(c->input, "is a complex STFT: it takes --scale linear and --from magnitude");
+    if (complex_in && (o->from != NPY_MAGNITUDE ||
+                       (o->scale != SONO_FREQ_AXIS_LINEAR && !o->cqt))) {
+        cli_error(c->input, "is complex (an STFT or a CQT): it takes --from magnitude and "
+                  "--scale linear or cqt");
         r = EXIT_USAGE;
         goto done;
     }
@@ -478,15 +592,47 @@ static void to_relative_db(sono_spec *s, const render_opts *o)
     sono_to_db(s->values, n, &p);
 }
 
+/* --weighting a: the A-weighting of each mel band added to the relative dB
+ * values, which are then relative to their own maximum again and floored at
+ * -top_db, so that the picture keeps its range. */
+static int add_weighting(sono_spec *s, const render_opts *o)
+{
+    double *w = cli_mel_weighting(&s->axes.mel, s->axes.sample_rate, s->rows);
+    if (!w)
+        return SONO_ERR_NOMEM;
+    size_t n = s->rows * s->frames;
+    double peak = -INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        s->values[i] = (float)((double)s->values[i] + w[i % s->rows]);
+        peak = fmax(peak, s->values[i]);
+    }
+    for (size_t i = 0; i < n; i++)
+        s->values[i] = (float)fmax((double)s->values[i] - peak, -o->top_db);
+    free(w);
+    return SONO_OK;
+}
+
 /* Centre frequency of each row, for the axes. */
-static double *row_frequencies(const sono_spec *s)
+static double *row_frequencies(const sono_spec *s, const render_opts *o)
 {
     const sono_spec_axes *ax = &s->axes;
     double *hz = malloc((s->rows + 2) * sizeof *hz);
     if (!hz)
         return NULL;
     int err;
-    if (ax->scale == SONO_FREQ_AXIS_LINEAR) {
+    if (o->cqt) {
+        sono_cqt_params p;
+        sono_cqt_params_default(&p);
+        p.n_bins = s->rows;
+        if (o->fmin_given)
+            p.fmin = o->fmin;
+        if (o->bpo_given)
+            p.bins_per_octave = (size_t)o->bins_per_octave;
+        if (sono_cqt_frequencies(&p, hz) != SONO_OK) {
+            free(hz);
+            return NULL;
+        }
+    } else if (ax->scale == SONO_FREQ_AXIS_LINEAR) {
         for (size_t i = 0; i < s->rows; i++)
             hz[i] = (double)i * ax->sample_rate / (double)ax->stft.n_fft;
     } else if (ax->scale == SONO_FREQ_AXIS_MEL) {
@@ -508,7 +654,7 @@ static double *row_frequencies(const sono_spec *s)
 
 static int add_axes(const sono_spec *s, const render_opts *o, sono_image *im)
 {
-    double *hz = row_frequencies(s);
+    double *hz = row_frequencies(s, o);
     if (!hz)
         return SONO_ERR_NOMEM;
     sono_stft_params p = s->axes.stft;
@@ -541,8 +687,10 @@ static int write_picture(const cli_common *c, sono_spec *s, const render_opts *o
     float *pic = malloc(w * h * sizeof *pic);
     float *out = malloc(ow * oh * sizeof *out);
     sono_image im = {0};
-    int err = SONO_ERR_NOMEM;
-    if (pic && out) {
+    int err = o->weighting ? add_weighting(s, o) : SONO_OK;
+    if (err == SONO_OK && (!pic || !out))
+        err = SONO_ERR_NOMEM;
+    if (err == SONO_OK) {
         /* Frame-major, row 0 the lowest frequency -> picture rows, top row
          * the highest frequency. */
         for (size_t t = 0; t < w; t++)
@@ -607,7 +755,8 @@ int cmd_render(int argc, char **argv)
             o.n_mels_given = 1;
         if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
             (m = cli_parse_stft(&a, &c)) || (m = parse_render_options(&a, &o)) ||
-            (m = cli_parse_mel(&a, &c)) || (m = cli_parse_threads(&a, &c))) {
+            (m = cli_parse_mel(&a, &c)) || (m = cli_parse_weighting(&a, &o.weighting)) ||
+            (m = cli_parse_threads(&a, &c))) {
             if (m < 0)
                 return EXIT_USAGE;
             continue;

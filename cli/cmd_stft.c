@@ -14,17 +14,18 @@ typedef struct stft_job {
     size_t bins;
     double peak;
     sono_npy_writer *w;
-    const char *output;
+    const cli_common *c;
 } stft_job;
 
 static int on_frames(void *ctx, const void *frames, size_t count)
 {
     stft_job *j = ctx;
     for (size_t t = 0; t < count; t++) {
+        /* Complex columns are checked for overflow as float pairs. */
         int r = j->kind == OUT_COMPLEX
-                    ? cli_push_column(j->output, j->w,
-                                      (const sono_complex *)frames + t * j->bins, 0, NULL)
-                    : cli_push_column(j->output, j->w, (const float *)frames + t * j->bins,
+                    ? cli_push_column(j->c, j->w, (const sono_complex *)frames + t * j->bins,
+                                      2 * j->bins, NULL)
+                    : cli_push_column(j->c, j->w, (const float *)frames + t * j->bins,
                                       j->bins, &j->peak);
         if (r)
             return -1;
@@ -97,7 +98,7 @@ int cmd_stft(int argc, char **argv)
     sono_source *src = cli_open_audio(&c, &open_status);
     if (!src)
         return open_status;
-    stft_job j = {kind, sono_stft_bins(&c.stft), 0.0, NULL, c.output};
+    stft_job j = {kind, sono_stft_bins(&c.stft), 0.0, NULL, &c};
     cli_stft_out what = {kind == OUT_MAGNITUDE ? 1 : kind == OUT_POWER ? 2 : 0, NULL, NULL};
     int r = EXIT_FAIL;
     j.w = cli_new_npy(&c, kind == OUT_COMPLEX ? SONO_DTYPE_C64 : SONO_DTYPE_F32,

@@ -84,6 +84,11 @@ static int analyse(const cli_common *c, spectrogram *g, float **signal)
         return EXIT_FAIL;
     }
     sono_stft_free(st);
+    if (cli_check_overflow(c->input, (const float *)g->s, 2 * g->frames * g->bins,
+                           "the STFT")) {
+        free(j.x);
+        return EXIT_FAIL;
+    }
     *signal = j.x;
     return 0;
 }
@@ -146,7 +151,7 @@ int cmd_transform(int argc, char **argv)
         r = effect_apply(&chain[i], &g);
     if (r == 0) {
         int err = sono_istft_run(&c.stft, g.s, g.frames, g.length, y);
-        r = err == SONO_OK ? cli_write_audio(c.output, pcm, g.sample_rate, y, g.length)
+        r = err == SONO_OK ? cli_write_audio(c.input, c.output, pcm, g.sample_rate, y, g.length)
                            : (cli_error(c.input, "inverse STFT: %s", sono_strerror(err)),
                               EXIT_FAIL);
     }

@@ -16,7 +16,10 @@ static const struct {
     {"filter", cmd_filter, "Butterworth low-, high- or band-pass filter of audio"},
     {"mel", cmd_mel, "mel spectrogram to .npy"},
     {"logfreq", cmd_logfreq, "log-frequency spectrogram to .npy"},
+    {"cqt", cmd_cqt, "constant-Q transform to .npy"},
+    {"icqt", cmd_icqt, "inverse constant-Q transform of a complex .npy to audio"},
     {"mfcc", cmd_mfcc, "MFCCs to .npy"},
+    {"features", cmd_features, "one feature per frame (centroid, onset, rms...) to .npy"},
     {"render", cmd_render, "spectrogram picture (PNG), colormapped or lossless"},
     {"invert", cmd_invert, "magnitude, mel, MFCC or lossless PNG to audio"},
     {"waveform", cmd_waveform, "the min/max envelope as a PNG, as audio editors draw it"},
@@ -26,7 +29,16 @@ static const struct {
     {"image-svd", cmd_image_svd, "a picture compressed to rank K per colour channel (SVD)"},
     {"transform", cmd_transform, "effects on the STFT (phase, order, masks, SVD, reorder, band-pass)"},
     {"bench", cmd_bench, "time the main workloads in-process (median of N runs, ms)"},
+    {"batch", cmd_batch, "one command over every file of a directory tree, in parallel"},
 };
+
+cli_command_fn cli_find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run;
+    return NULL;
+}
 
 static void usage(FILE *out)
 {
@@ -54,11 +66,12 @@ int main(int argc, char **argv)
         printf("sono %s\n", sono_version_string());
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        if (strcmp(argv[1], commands[i].name) == 0) {
-            cli_command = commands[i].name;
-            return commands[i].run(argc - 1, argv + 1);
-        }
+    cli_command_fn run = cli_find_command(argv[1]);
+    if (run) {
+        cli_command = argv[1];
+        int status = run(argc - 1, argv + 1);
+        cli_end_warnings(status == 0);
+        return status;
     }
     fprintf(stderr, "sono: %s: unknown command (see 'sono --help')\n", argv[1]);
     return EXIT_USAGE;

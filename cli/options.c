@@ -4,7 +4,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,50 +11,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-const char *cli_command = "";
-
-static void vreport(const char *kind, const char *subject, const char *fmt,
-                    va_list ap)
-{
-    fprintf(stderr, "sono%s%s: %s%s%s", *cli_command ? " " : "", cli_command,
-            kind, subject ? subject : "", subject ? ": " : "");
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-}
-
-void cli_error(const char *subject, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport("", subject, fmt, ap);
-    va_end(ap);
-}
-
-void cli_warn(const char *subject, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vreport("warning: ", subject, fmt, ap);
-    va_end(ap);
-}
-
-void cli_file_error(const char *path, int status)
-{
-    switch (status) {
-    case SONO_ERR_IO:
-        cli_error(path, "cannot open or read: %s", strerror(errno ? errno : EIO));
-        break;
-    case SONO_ERR_FORMAT:
-        cli_error(path, "corrupt or not a supported file");
-        break;
-    case SONO_ERR_EMPTY:
-        cli_error(path, "holds no audio samples");
-        break;
-    default:
-        cli_error(path, "%s", sono_strerror(status));
-    }
-}
 
 int cli_match(cli_args *a, const char *name, int has_value)
 {
@@ -431,11 +386,20 @@ int cli_check_output(const cli_common *c)
         cli_error(c->output, "cannot write: directory '%s' is not writable", dir);
         return -1;
     }
-    if (stat(c->output, &so) == 0 && S_ISDIR(so.st_mode)) {
+    if (stat(c->output, &so) != 0 || S_ISREG(so.st_mode))
+        return 0;
+    if (S_ISDIR(so.st_mode)) {
         cli_error(c->output, "cannot write: is a directory");
         return -1;
     }
-    return 0;
+    /* Outputs are renamed into place (src/atomic_file.c), which would
+     * replace a FIFO or a device by a file. */
+    cli_error(c->output, "cannot write: not a regular file (%s); sono writes whole "
+              "files and renames them into place",
+              S_ISFIFO(so.st_mode) ? "a FIFO" : S_ISCHR(so.st_mode) ? "a character device"
+              : S_ISBLK(so.st_mode) ? "a block device" : S_ISSOCK(so.st_mode) ? "a socket"
+              : "a special file");
+    return -1;
 }
 
 void cli_db_init(cli_db *d)

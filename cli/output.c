@@ -29,10 +29,12 @@ int cli_finish_npy(const cli_common *c, sono_npy_writer *w, sono_column_map map,
     return -1;
 }
 
-int cli_push_column(const char *output, sono_npy_writer *w, const void *column,
+int cli_push_column(const cli_common *c, sono_npy_writer *w, const void *column,
                     size_t n, double *peak)
 {
     const float *v = column;
+    if (cli_check_overflow(c->input, v, n, "the spectrogram"))
+        return 1;
     if (peak) {
         /* In a local, so that the loop does not store through peak at
          * every value (and vectorises); the peak is one of the floats. */
@@ -43,7 +45,7 @@ int cli_push_column(const char *output, sono_npy_writer *w, const void *column,
     }
     int err = sono_npy_writer_push(w, column);
     if (err != SONO_OK)
-        cli_error(output, "cannot write: %s", sono_strerror(err));
+        cli_error(c->output, "cannot write: %s", sono_strerror(err));
     return err != SONO_OK;
 }
 
@@ -79,10 +81,12 @@ int cli_save_picture(const cli_common *c, const sono_image *im)
     return err == SONO_OK ? 0 : cli_write_error(c->output, err);
 }
 
-int cli_write_audio(const char *path, size_t pcm, double sample_rate, const float *y,
-                    size_t n)
+int cli_write_audio(const char *input, const char *path, size_t pcm, double sample_rate,
+                    const float *y, size_t n)
 {
     int err;
+    if (cli_check_overflow(input, y, n, "the output signal"))
+        return EXIT_FAIL;
     sono_writer *wr = sono_writer_open(path, SONO_CONTAINER_AUTO, cli_sample_format(path, pcm),
                                        1, sample_rate, &err);
     if (!wr) {

@@ -4,23 +4,59 @@
  * named by file.  SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
 #define BLOCK 8192
 
+void cli_audio_error(const char *path, int status)
+{
+    struct stat st;
+    if (status != SONO_ERR_FORMAT)
+        cli_file_error(path, status);
+    else if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+        cli_error(path, "is empty (0 bytes): not an audio file");
+    else
+        cli_error(path, "not an audio file that can be read (corrupt, "
+                  "unsupported, or declaring 0 channels or 0 Hz)");
+}
+
+int cli_check_overflow(const char *input, const float *v, size_t n, const char *what)
+{
+    if (sono_check_finite(v, n, NULL) == SONO_OK)
+        return 0;
+    cli_error(input, "%s overflows float32 (values beyond 3.4e38): the input's "
+              "values are too large for it", what);
+    return -1;
+}
+
+/* The audio calls, with decoders' notes silenced (quiet.c). */
+static size_t read_quietly(sono_source *src, float *block, size_t n, int *err)
+{
+    cli_quiet_begin();
+    size_t got = sono_source_read(src, block, n, err);
+    cli_quiet_end();
+    return got;
+}
+
+static sono_source *open_quietly(const cli_common *c, int *err)
+{
+    cli_quiet_begin();
+    sono_source *src = sono_source_open(c->input, &c->audio, err);
+    cli_quiet_end();
+    return src;
+}
+
 void cli_probe_error(const char *path, int err, const sono_audio_info *info)
 {
-    if (err == SONO_ERR_FORMAT)
-        cli_error(path, "not an audio file that can be read (corrupt, empty, "
-                  "unsupported, or declaring 0 channels or 0 Hz)");
-    else if (err == SONO_ERR_TOO_LARGE && info->channels > 0)
+    if (err != SONO_ERR_TOO_LARGE)
+        cli_audio_error(path, err);
+    else if (info->channels > 0)
         cli_error(path, "%d channels, more than the limit of %d", info->channels,
                   SONO_MAX_CHANNELS);
-    else if (err == SONO_ERR_TOO_LARGE)
-        cli_error(path, "more channels than the limit of %d", SONO_MAX_CHANNELS);
     else
-        cli_file_error(path, err);
+        cli_error(path, "more channels than the limit of %d", SONO_MAX_CHANNELS);
 }
 
 static uint64_t sample_limit(const cli_common *c)
@@ -62,7 +98,9 @@ static void read_error(const cli_common *c, int err, uint64_t total)
 sono_source *cli_open_audio(const cli_common *c, int *status)
 {
     sono_audio_info info;
+    cli_quiet_begin();
     int err = sono_audio_probe(c->input, &info);
+    cli_quiet_end();
     *status = EXIT_FAIL;
     if (err != SONO_OK) {
         cli_probe_error(c->input, err, &info);
@@ -81,9 +119,9 @@ sono_source *cli_open_audio(const cli_common *c, int *status)
         cli_warn(c->input, "truncated: the header declares more audio than the "
                  "file holds; reading the %lld frames that are there",
                  (long long)info.frames);
-    sono_source *src = sono_source_open(c->input, &c->audio, &err);
+    sono_source *src = open_quietly(c, &err);
     if (!src)
-        cli_file_error(c->input, err);
+        cli_audio_error(c->input, err);
     return src;
 }
 
@@ -139,7 +177,7 @@ int cli_run_stft_blocks(const cli_common *c, sono_source *src, const cli_stft_ou
         goto done;
     }
     for (;;) {
-        size_t n = sono_source_read(src, block, BLOCK, &err);
+        size_t n = read_quietly(src, block, BLOCK, &err);
         if (err != SONO_OK) {
             read_error(c, err, total);
             r = -1;
@@ -147,6 +185,10 @@ int cli_run_stft_blocks(const cli_common *c, sono_source *src, const cli_stft_ou
         }
         if (n == 0)
             break;
+        if (cli_check_overflow(c->input, block, n, "the signal mixed to mono or resampled")) {
+            r = -1;
+            goto done;
+        }
         total += n;
         /* A full buffer holds a whole block of frames: pulling only then
          * gives the threads whole blocks. */
@@ -231,7 +273,7 @@ int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
         return EXIT_FAIL;
     }
     for (;;) {
-        size_t n = sono_source_read(src, block, BLOCK, &err);
+        size_t n = read_quietly(src, block, BLOCK, &err);
         if (err != SONO_OK) {
             read_error(c, err, total);
             r = EXIT_FAIL;
@@ -239,6 +281,10 @@ int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
         }
         if (n == 0)
             break;
+        if (cli_check_overflow(c->input, block, n, "the signal mixed to mono or resampled")) {
+            r = EXIT_FAIL;
+            break;
+        }
         total += n;
         if (fn && fn(ctx, block, n)) {
             r = EXIT_FAIL;
@@ -257,8 +303,8 @@ int cli_read_pass(const cli_common *c, sono_source *src, cli_block_fn fn,
 sono_source *cli_reopen_audio(const cli_common *c)
 {
     int err = SONO_OK;
-    sono_source *src = sono_source_open(c->input, &c->audio, &err);
+    sono_source *src = open_quietly(c, &err);
     if (!src)
-        cli_file_error(c->input, err);
+        cli_audio_error(c->input, err);
     return src;
 }

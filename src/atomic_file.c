@@ -14,6 +14,12 @@ int sono__atomic_open(sono__atomic_file *a, const char *target)
     memset(a, 0, sizeof *a);
     if (!target || !*target)
         return SONO_ERR_INVALID;
+    /* rename() would put a regular file in the place of a FIFO, a socket or
+     * a device (as root, /dev/null itself): only regular files (and
+     * directories, which rename() refuses) are written over. */
+    struct stat st;
+    if (stat(target, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+        return SONO_ERR_INVALID;
     size_t len = strlen(target);
     a->target = sono__malloc(len + 1);
     a->temp = sono__malloc(len + 16);

@@ -6,7 +6,8 @@
  * serialised by a mutex; executing a plan on its own buffers is safe from
  * any thread.  FFTW_ESTIMATE keeps planning cheap for odd sizes such as
  * 22050, which FFTW handles with its mixed-radix and Rader codelets.
- * At the end, apart: the batched transform of `sono bench`'s fft-floor.
+ * Then a complex double FFT for the constant-Q filters, and at the end,
+ * apart: the batched transform of `sono bench`'s fft-floor.
  *
  * The buffers are sono's (sono__malloc_aligned, aligned as fftw_malloc's), so
  * that failing-allocation tests reach them.  What FFTW allocates inside its
@@ -270,6 +271,64 @@ void sono__fftd_forward(sono__fftd *f)
 void sono__fftd_inverse(sono__fftd *f)
 {
     fftw_execute(f->inverse);
+}
+
+/* -- used by cqt_filters.c --
+ * A complex forward FFT in double precision, as numpy.fft.fft: the
+ * constant-Q filters are transformed once each when a transform is planned,
+ * so the plan is made with FFTW_ESTIMATE and reused for an octave's filters. */
+struct sono__cfft {
+    size_t n;
+    fftw_complex *data;
+    fftw_plan forward;
+};
+
+sono__cfft *sono__cfft_new(size_t n, int *err)
+{
+    sono__cfft *f = NULL;
+    int status = SONO_ERR_INVALID;
+    if (n < 1 || n > (size_t)1 << 30)
+        goto fail;
+    status = SONO_ERR_NOMEM;
+    if (!(f = sono__calloc(1, sizeof *f)) ||
+        !(f->data = fftw_malloc(sizeof(fftw_complex) * n)))
+        goto fail;
+    f->n = n;
+    pthread_mutex_lock(&planner_lock);
+    f->forward = fftw_plan_dft_1d((int)n, f->data, f->data, FFTW_FORWARD,
+                                  FFTW_ESTIMATE);
+    pthread_mutex_unlock(&planner_lock);
+    if (!f->forward)
+        goto fail;
+    return f;
+fail:
+    sono__cfft_free(f);
+    if (err)
+        *err = status;
+    return NULL;
+}
+
+void sono__cfft_free(sono__cfft *f)
+{
+    if (!f)
+        return;
+    if (f->forward) {
+        pthread_mutex_lock(&planner_lock);
+        fftw_destroy_plan(f->forward);
+        pthread_mutex_unlock(&planner_lock);
+    }
+    fftw_free(f->data);
+    sono__free(f);
+}
+
+double *sono__cfft_data(sono__cfft *f)
+{
+    return (double *)f->data;
+}
+
+void sono__cfft_forward(sono__cfft *f)
+{
+    fftw_execute(f->forward);
 }
 
 /* -- Benchmark support: sono_fft_floor_* (public, include/sono.h) --

@@ -72,6 +72,15 @@ double *sono__fftd_spectrum(sono__fftd *f);
 void sono__fftd_forward(sono__fftd *f);
 void sono__fftd_inverse(sono__fftd *f);
 
+/* -- used by cqt_filters.c -- */
+/* A forward complex FFT of n points in double precision, unnormalised, as
+ * numpy.fft.fft, in place on n (re, im) pairs (sono__cfft_data). */
+typedef struct sono__cfft sono__cfft;
+sono__cfft *sono__cfft_new(size_t n, int *err);
+void sono__cfft_free(sono__cfft *f);
+double *sono__cfft_data(sono__cfft *f);
+void sono__cfft_forward(sono__cfft *f);
+
 /* A file written under a temporary name beside its target and renamed over
  * the target only on commit (atomic_file.c). */
 typedef struct sono__atomic_file {

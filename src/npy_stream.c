@@ -120,8 +120,9 @@ static int write_block(FILE *fp, long long data_off, const unsigned char *buf,
     return SONO_OK;
 }
 
-int sono_npy_writer_finish(sono_npy_writer *w, sono_column_map map, void *ctx,
-                           size_t out_rows, sono_dtype out_dtype)
+/* ndim 2: out_rows x columns; ndim 1: one value per column, (columns,). */
+static int finish(sono_npy_writer *w, sono_column_map map, void *ctx,
+                  size_t out_rows, sono_dtype out_dtype, size_t ndim)
 {
     if (!w)
         return SONO_ERR_INVALID;
@@ -151,7 +152,7 @@ int sono_npy_writer_finish(sono_npy_writer *w, sono_column_map map, void *ctx,
     if ((r = sono__atomic_open(&f, w->path)) != SONO_OK)
         goto done;
     size_t shape[2] = {out_rows, w->cols};
-    if ((r = sono__npy_write_header(f.fp, out_dtype, 2, shape)) != SONO_OK)
+    if ((r = sono__npy_write_header(f.fp, out_dtype, ndim, shape + 2 - ndim)) != SONO_OK)
         goto done;
     long long data_off = ftello(f.fp);
     if (w->spill && fseeko(w->spill, 0, SEEK_SET) != 0) {
@@ -188,6 +189,20 @@ done:
     sono__free(out);
     sono__free(row_buf);
     return r;
+}
+
+int sono_npy_writer_finish(sono_npy_writer *w, sono_column_map map, void *ctx,
+                           size_t out_rows, sono_dtype out_dtype)
+{
+    return finish(w, map, ctx, out_rows, out_dtype, 2);
+}
+
+int sono_npy_writer_finish_vector(sono_npy_writer *w, sono_column_map map,
+                                  void *ctx, sono_dtype out_dtype)
+{
+    if (w && !map && w->rows != 1)
+        return SONO_ERR_INVALID;
+    return finish(w, map, ctx, 1, out_dtype, 1);
 }
 
 void sono_npy_writer_free(sono_npy_writer *w)

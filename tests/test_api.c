@@ -4,6 +4,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -172,5 +174,20 @@ int main(int argc, char **argv)
           back.data[0][3]);
     sono_signal_free(&back);
     remove(tmpl);
+
+    /* A FIFO at the target is refused, not replaced by a regular file. */
+    char fifo_dir[] = "/tmp/sono-test-XXXXXX", fifo[64];
+    CHECK(mkdtemp(fifo_dir) != NULL, "mkdtemp");
+    snprintf(fifo, sizeof fifo, "%s/out.wav", fifo_dir);
+    CHECK(mkfifo(fifo, 0600) == 0, "mkfifo");
+    wr = sono_writer_open(fifo, SONO_CONTAINER_WAV, SONO_SAMPLE_PCM16, 1, 8000, &err);
+    CHECK(wr == NULL && err == SONO_ERR_INVALID, "writer over a FIFO refused: %d", err);
+    float one = 0.5f;
+    sono_npy_array a = {SONO_DTYPE_F32, 1, {1}, &one};
+    CHECK(sono_npy_save(fifo, &a) == SONO_ERR_INVALID, ".npy over a FIFO refused");
+    struct stat st;
+    CHECK(stat(fifo, &st) == 0 && S_ISFIFO(st.st_mode), "the FIFO is still there");
+    remove(fifo);
+    rmdir(fifo_dir);
     return test_summary("test_api");
 }

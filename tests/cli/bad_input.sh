@@ -858,7 +858,7 @@ expect_fail "render: text file named .wav" 1 "$I/text.wav" "" render "$I/text.wa
 expect_fail "render: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" render "$I/nan.wav" -o "$p"
 expect_fail "render: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
     render "$I/zero.wav" -o "$p"
-expect_fail "render: --scale cqt" 2 "--scale" "cqt" render "$I/ok.wav" -o "$p" --scale cqt
+expect_fail "render: --scale bark" 2 "--scale" "bark" render "$I/ok.wav" -o "$p" --scale bark
 expect_fail "render: --cmap jet" 2 "--cmap" "jet" render "$I/ok.wav" -o "$p" --cmap jet
 for v in 0x10 70000x10 abc 20000x20000; do
     expect_fail "render: --size '$v'" 2 "--size" "'$v'" render "$I/ok.wav" -o "$p" --size "$v"
@@ -1174,6 +1174,252 @@ expect_fail "transform: missing input file" 1 "$I/missing.wav" "$ENOENT" \
 expect_fail "transform: text file named .wav" 1 "$I/text.wav" "" transform "$I/text.wav" -o "$w" zero-phase
 expect_fail "transform: missing -o" 2 "-o|--output" "" transform "$I/ok.wav" zero-phase
 
+# ---- features and --weighting ---------------------------------------------------
+
+o=$O/out.npy
+# The input errors of the analysis commands, through each of the three paths:
+# STFT frames (centroid), spooled mel frames (onset), the signal's own frames
+# (rms, zcr).
+for k in centroid onset rms zcr; do
+    expect_fail "features --kind $k: missing input file" 1 "$I/missing.wav" "$ENOENT" \
+        features "$I/missing.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: text file named .wav" 1 "$I/text.wav" "" \
+        features "$I/text.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" \
+        features "$I/nan.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: float WAV with a +Inf sample" 1 "$I/inf.wav" "infinite" \
+        features "$I/inf.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
+        features "$I/zero.wav" -o "$o" --kind $k
+    expect_fail "features --kind $k: --duration 0" 1 "$I/ok.wav" "no audio samples" \
+        features "$I/ok.wav" -o "$o" --kind $k --duration 0
+    expect_fail "features --kind $k: output directory missing" 1 "$I/nodir/out.npy" "$ENOENT" \
+        features "$I/ok.wav" -o "$I/nodir/out.npy" --kind $k
+done
+for k in centroid rms zcr; do
+    expect_fail "features --kind $k: 300 samples with --no-center and n_fft 2048" 1 \
+        "$I/short300.wav" "300|--n-fft|2048" features "$I/short300.wav" -o "$o" --kind $k --no-center
+done
+expect_fail "features: no --kind" 2 "--kind" "" features "$I/ok.wav" -o "$o"
+for v in spectrum Centroid "" mfcc; do
+    expect_fail "features: --kind '$v'" 2 "--kind" "'$v'" features "$I/ok.wav" -o "$o" --kind "$v"
+done
+expect_fail "features: --kind without a value" 2 "--kind" "value" features "$I/ok.wav" -o "$o" --kind
+expect_fail "features: no input" 2 "" "input" features -o "$o" --kind rms
+expect_fail "features: no -o" 2 "-o" "" features "$I/ok.wav" --kind rms
+for v in 0 1 1.5 -0.1 abc nan 0.85x; do
+    expect_fail "features: --roll-percent $v" 2 "--roll-percent" "$v" \
+        features "$I/ok.wav" -o "$o" --kind rolloff --roll-percent "$v"
+done
+expect_fail "features: --roll-percent with --kind centroid" 2 "--roll-percent" "rolloff" \
+    features "$I/ok.wav" -o "$o" --kind centroid --roll-percent 0.5
+for v in 0 -1 abc 65537; do
+    expect_fail "features: --lag $v" 2 "--lag" "$v" features "$I/ok.wav" -o "$o" --kind onset --lag "$v"
+    expect_fail "features: --max-size $v" 2 "--max-size" "$v" \
+        features "$I/ok.wav" -o "$o" --kind onset --max-size "$v"
+done
+expect_fail "features: --lag with --kind rms" 2 "--lag" "onset" \
+    features "$I/ok.wav" -o "$o" --kind rms --lag 2
+expect_fail "features: --max-size=3 with --kind flatness" 2 "--max-size" "onset" \
+    features "$I/ok.wav" -o "$o" --kind flatness --max-size=3
+expect_fail "features: --n-mels with --kind centroid" 2 "--n-mels" "onset" \
+    features "$I/ok.wav" -o "$o" --kind centroid --n-mels 64
+expect_fail "features: --htk with --kind zcr" 2 "--htk" "onset" \
+    features "$I/ok.wav" -o "$o" --kind zcr --htk
+expect_fail "features: --window with --kind rms" 2 "--window" "rms" \
+    features "$I/ok.wav" -o "$o" --kind rms --window hamming
+expect_fail "features: --win-length with --kind zcr" 2 "--win-length" "zcr" \
+    features "$I/ok.wav" -o "$o" --kind zcr --win-length 1024
+expect_fail "features: --pad-mode with --kind zcr" 2 "--pad-mode" "zcr|edge" \
+    features "$I/ok.wav" -o "$o" --kind zcr --pad-mode reflect
+expect_fail "features: --no-center with --kind onset" 2 "--no-center" "onset" \
+    features "$I/ok.wav" -o "$o" --kind onset --no-center
+expect_fail "features: --n-fft 256 under the default hop 512" 2 "--n-fft" "256|512|--hop" \
+    features "$I/ok.wav" -o "$o" --kind centroid --n-fft 256
+expect_fail "features: --win-length 300 under the default hop 512" 2 "--win-length" "300|512" \
+    features "$I/ok.wav" -o "$o" --kind onset --win-length 300
+expect_fail "features: --hop 3000 > n_fft 2048" 2 "--hop" "3000|2048" \
+    features "$I/ok.wav" -o "$o" --kind bandwidth --hop 3000
+expect_fail "features: --n-fft 1 (rms)" 2 "--n-fft" "1" features "$I/ok.wav" -o "$o" --kind rms --n-fft 1
+expect_fail "features: --hop 0 (zcr)" 2 "--hop" "0" features "$I/ok.wav" -o "$o" --kind zcr --hop 0
+expect_fail "features: onset --fmin 9000 --fmax 8000" 2 "--fmin" "9000|8000" \
+    features "$I/ok.wav" -o "$o" --kind onset --fmin 9000 --fmax 8000
+expect_fail "features: --pad-mode mirror" 2 "--pad-mode" "mirror" \
+    features "$I/ok.wav" -o "$o" --kind rms --pad-mode mirror
+expect_fail "features: --channel 5 on stereo" 2 "--channel" "5" \
+    features "$I/stereo.wav" -o "$o" --kind rms --channel 5
+expect_fail "features: unknown option --power" 2 "--power" "unknown" \
+    features "$I/ok.wav" -o "$o" --kind flatness --power 2
+expect_fail "mel: --weighting without --db" 2 "--weighting" "--db" \
+    mel "$I/ok.wav" -o "$o" --weighting a
+for v in b A c none ""; do
+    expect_fail "mel: --db --weighting '$v'" 2 "--weighting" "'$v'" \
+        mel "$I/ok.wav" -o "$o" --db --weighting "$v"
+done
+expect_fail "mfcc: --weighting (a mel option only)" 2 "--weighting" "unknown" \
+    mfcc "$I/ok.wav" -o "$o" --weighting a
+p=$O/out.png
+expect_fail "render: --weighting a --scale linear" 2 "--weighting" "mel" \
+    render "$I/ok.wav" -o "$p" --weighting a
+expect_fail "render: --weighting a --scale log" 2 "--weighting" "mel" \
+    render "$I/ok.wav" -o "$p" --scale log --weighting a
+expect_fail "render: --weighting a --lossless" 2 "--weighting" "lossless" \
+    render "$I/ok.wav" -o "$p" --scale mel --weighting a --lossless
+expect_fail "render: --weighting z" 2 "--weighting" "z" \
+    render "$I/ok.wav" -o "$p" --scale mel --weighting z
+# ---- cqt, icqt and render --scale cqt --------------------------------------
+
+{
+    # One sample at 22050 Hz; CQT matrices of 84 bins (complex 10 frames, one
+    # frame, a NaN; float 10 frames).
+    { wav_header 3 1 22050 32 4; zeros 4; } >"$I/one.wav"
+    { npy_header '<c8' '84, 10'; zeros 6720; } >"$I/cqt.npy"
+    { npy_header '<c8' '84, 1'; zeros 672; } >"$I/cqt1.npy"
+    { npy_header '<c8' '84, 10'; zeros 4000; printf "$NAN"; zeros 2716; } >"$I/cqtnan.npy"
+    { npy_header '<f4' '84, 10'; zeros 3360; } >"$I/cqtmag.npy"
+} || die "cannot generate the CQT inputs in $I"
+size_is cqt.npy 6848
+size_is cqtnan.npy 6848
+
+o=$O/out.npy
+w=$O/out.wav
+p=$O/out.png
+expect_fail "cqt: missing input file" 1 "$I/missing.wav" "$ENOENT" cqt "$I/missing.wav" -o "$o"
+expect_fail "cqt: input is a directory" 1 "$I/adir" "" cqt "$I/adir" -o "$o"
+expect_fail "cqt: text file named .wav" 1 "$I/text.wav" "" cqt "$I/text.wav" -o "$o"
+expect_fail "cqt: float WAV with a NaN sample" 1 "$I/nan.wav" "NaN" cqt "$I/nan.wav" -o "$o"
+expect_fail "cqt: valid WAV with 0 samples" 1 "$I/zero.wav" "no audio samples" \
+    cqt "$I/zero.wav" -o "$o"
+expect_fail "cqt: --offset past the end" 1 "$DATA/cat.wav" "no audio samples" \
+    cqt "$DATA/cat.wav" -o "$o" --offset 1000
+# As librosa: 12 bins from C1 at 22050 Hz downsample by 64 first, and a
+# shorter signal is refused.
+expect_fail "cqt: 1 sample, fewer than the early downsampling by 64" 1 "$I/one.wav" "1 sample|64" \
+    cqt "$I/one.wav" -o "$o" --bins 12
+for v in 0 -1 abc 65537; do
+    expect_fail "cqt: --bins $v" 2 "--bins" "$v" cqt "$I/ok.wav" -o "$o" --bins "$v"
+done
+for v in 0 abc 1.5; do
+    expect_fail "cqt: --bins-per-octave $v" 2 "--bins-per-octave" "$v" \
+        cqt "$I/ok.wav" -o "$o" --bins-per-octave "$v"
+done
+for v in 0 -1 abc nan inf; do
+    expect_fail "cqt: --fmin $v" 2 "--fmin" "$v" cqt "$I/ok.wav" -o "$o" --fmin "$v"
+done
+for v in 0 -1 abc; do
+    expect_fail "cqt: --hop $v" 2 "--hop" "$v" cqt "$I/ok.wav" -o "$o" --hop "$v"
+done
+# librosa raises when the filters reach above the Nyquist frequency.
+expect_fail "cqt: 84 bins from C1 reach 4122 Hz, above 4000 Hz (--sr 8000)" 2 "--bins" \
+    "4122|4000" cqt "$I/ok.wav" -o "$o" --sr 8000
+expect_fail "cqt: 60 bins from 2000 Hz on a 22050-Hz clip" 2 "--bins" "2000|11025" \
+    cqt "$I/ok.wav" -o "$o" --fmin 2000 --bins 60
+expect_fail "cqt: --fmin 0.00001: filters too long" 2 "--fmin" "1e-05|16777216" \
+    cqt "$I/ok.wav" -o "$o" --fmin 0.00001
+expect_fail "cqt: --n-fft (an STFT option)" 2 "--n-fft" "unknown option" \
+    cqt "$I/ok.wav" -o "$o" --n-fft 1024
+expect_fail "cqt: missing -o" 2 "-o|--output" "" cqt "$I/ok.wav"
+
+expect_fail "icqt: missing --sr" 2 "--sr" "" icqt "$I/cqt.npy" -o "$w"
+expect_fail "icqt: --sr 22050.5" 2 "--sr" "22050.5" icqt "$I/cqt.npy" -o "$w" --sr 22050.5
+expect_fail "icqt: 84 bins reach 4122 Hz, above 4000 Hz (--sr 8000)" 2 "$I/cqt.npy" \
+    "4122|4000" icqt "$I/cqt.npy" -o "$w" --sr 8000
+expect_fail "icqt: 257 rows as bins reach far above Nyquist" 2 "$I/c.npy" "257|11025" \
+    icqt "$I/c.npy" -o "$w" --sr 22050
+expect_fail "icqt: --bins 12 against 84 rows" 2 "--bins" "12|84" \
+    icqt "$I/cqt.npy" -o "$w" --sr 22050 --bins 12
+expect_fail "icqt: real (magnitude) input" 1 "$I/cqtmag.npy" "real" \
+    icqt "$I/cqtmag.npy" -o "$w" --sr 22050
+expect_fail "icqt: one frame" 1 "$I/cqt1.npy" "1 frame" icqt "$I/cqt1.npy" -o "$w" --sr 22050
+expect_fail "icqt: a NaN" 1 "$I/cqtnan.npy" "NaN" icqt "$I/cqtnan.npy" -o "$w" --sr 22050
+expect_fail "icqt: --length 0" 2 "--length" "0" icqt "$I/cqt.npy" -o "$w" --sr 22050 --length 0
+expect_fail "icqt: --pcm 8" 2 "--pcm" "8" icqt "$I/cqt.npy" -o "$w" --sr 22050 --pcm 8
+expect_fail "icqt: missing input" 1 "$I/missing.npy" "$ENOENT" \
+    icqt "$I/missing.npy" -o "$w" --sr 22050
+
+expect_fail "render: --scale cqt --lossless" 2 "--lossless" "cqt" \
+    render "$I/ok.wav" -o "$p" --scale cqt --lossless
+expect_fail "render: --bins without --scale cqt" 2 "--bins" "cqt" \
+    render "$I/ok.wav" -o "$p" --bins 60
+expect_fail "render: --scale cqt --fmax" 2 "--fmax" "cqt" \
+    render "$I/ok.wav" -o "$p" --scale cqt --fmax 5000
+expect_fail "render: --scale cqt --bins-per-octave 12.5" 2 "--bins-per-octave" "12.5" \
+    render "$I/ok.wav" -o "$p" --scale cqt --bins-per-octave 12.5
+expect_fail "render: --scale cqt reaching above Nyquist (--sr 8000)" 2 "--bins" "4122|4000" \
+    render "$I/ok.wav" -o "$p" --scale cqt --sr 8000
+expect_fail "render: --scale cqt .npy of 84 rows with --bins 12" 2 "--bins" "12|84" \
+    render "$I/cqtmag.npy" -o "$p" --scale cqt --bins 12
+# ---- batch -------------------------------------------------------------------
+
+# An input tree with one clip, one with no audio at its top level.  Cases
+# whose -o names no existing path run again with a file there, so -o points
+# where that would change the error: an existing directory ($O), or below a
+# directory that does not exist.
+BD=$I/batch
+mkdir "$BD" "$I/batch-empty" "$I/batch-empty/sub" || die "cannot create $BD"
+cp "$I/ok.wav" "$BD/ok.wav" && cp "$I/ok.wav" "$I/batch-empty/sub/ok.wav" ||
+    die "cannot fill $BD"
+printf 'not audio\n' >"$I/batch-empty/notes.txt"
+n=$O/new/out
+expect_fail "batch: no input directory" 2 "" "input directory" batch -o "$n" -- render
+expect_fail "batch: no -o" 2 "-o" "output directory" batch "$BD" -- render
+expect_fail "batch: -o without a value" 2 "-o" "needs a value" batch "$BD" -o
+expect_fail "batch: no --" 2 "--" "COMMAND" batch "$BD" -o "$n"
+expect_fail "batch: the command without --" 2 "render" "--" batch "$BD" -o "$n" render
+expect_fail "batch: nothing after --" 2 "--" "no command" batch "$BD" -o "$n" --
+expect_fail "batch: unknown command" 2 "frobnicate" "unknown command" \
+    batch "$BD" -o "$n" -- frobnicate
+for c in info bench batch; do
+    expect_fail "batch: $c cannot be batched" 2 "$c" "cannot be batched" batch "$BD" -o "$n" -- $c
+done
+expect_fail "batch: -o among the command's options" 2 "-o" "OUT_DIR" \
+    batch "$BD" -o "$n" -- render -o x.png
+expect_fail "batch: --output= among the command's options" 2 "--output=x.png" "OUT_DIR" \
+    batch "$BD" -o "$n" -- render --output=x.png
+expect_fail "batch: --help among the command's options" 2 "--help" "sono render --help" \
+    batch "$BD" -o "$n" -- render --help
+for v in 0 257 abc -1; do
+    expect_fail "batch: --jobs $v" 2 "--jobs" "$v" batch "$BD" -o "$n" --jobs "$v" -- render
+done
+expect_fail "batch: -j without a value" 2 "-j" "needs a value" batch "$BD" -o "$n" -j
+for v in "" . a/b; do
+    expect_fail "batch: --ext '$v'" 2 "--ext" "extension" batch "$BD" -o "$n" --ext "$v" -- render
+done
+expect_fail "batch: unknown option" 2 "--frobnicate" "unknown option" \
+    batch "$BD" -o "$n" --frobnicate -- render
+expect_fail "batch: two input directories" 2 "$I" "unexpected argument" \
+    batch "$BD" "$I" -o "$n" -- render
+expect_fail "batch: missing input directory" 2 "$I/nodir" "$ENOENT" \
+    batch "$I/nodir" -o "$n" -- render
+expect_fail "batch: input is a file" 2 "$I/ok.wav" "not a directory" \
+    batch "$I/ok.wav" -o "$n" -- render
+expect_fail "batch: -o is the input directory" 2 "$BD" "input directory" \
+    batch "$BD" -o "$BD" -- render
+expect_fail "batch: -o is the input directory, named otherwise" 2 "$BD/." "input directory" \
+    batch "$BD" -o "$BD/." -- render
+expect_fail "batch: -o inside the input directory" 2 "$BD/new/out" "inside|$BD" \
+    batch "$BD" -o "$BD/new/out" -- render
+expect_fail "batch: -o holds the input directory" 2 "$I" "holds|$BD" \
+    batch "$BD" -o "$I" -- render
+expect_fail "batch: -o through .. back into the input" 2 "$O/new/../../in/batch/x" "inside" \
+    batch "$BD" -o "$O/new/../../in/batch/x" -- render
+expect_fail "batch: -o is a file" 2 "$I/ok.wav" "not a directory" \
+    batch "$BD" -o "$I/ok.wav" -- render
+expect_fail "batch: no audio at the top level" 1 "$I/batch-empty" "no input files|--recursive" \
+    batch "$I/batch-empty" -o "$n" -- render
+expect_fail "batch: no .npy for istft" 1 "$BD" "no input files|istft" \
+    batch "$BD" -o "$n" -r -- istft --sr 22050
+# The command's own refusals, met on the first file, stop the batch: one
+# line naming the command and the option, nothing made in -o.
+expect_fail "batch: the command's bad value" 2 "render" "--scale|foo" \
+    batch "$BD" -o "$O" -- render --scale foo
+expect_fail "batch: the command's unknown option" 2 "render" "--bogus" \
+    batch "$BD" -o "$O" -- render --bogus
+expect_fail "batch: the command's option out of range" 2 "mel" "--n-mels|0" \
+    batch "$BD" -o "$O" -- mel --n-mels 0
+expect_fail "batch: the command's option against the file (fmin above sr/2)" 2 "mel" \
+    "--fmin|20000|$BD/ok.wav" batch "$BD" -o "$O/new/deeper" -- mel --fmin 20000
+
 # ---- warnings ------------------------------------------------------------------
 
 expect_warning "mel: --fmax 11100 above sr/2 (22050-Hz clip) warns once" "--fmax" "11100" \
@@ -1190,6 +1436,8 @@ expect_warning "mel: --n-mels 256 with --n-fft 512 warns of empty filters" "--n-
     mel "$I/ok.wav" -o out.npy --n-mels 256 --n-fft 512
 expect_warning "istft: clipping to 16-bit PCM warns" "out.wav" "clipped" \
     istft "$I/loud.npy" -o out.wav --sr 22050 --pcm 16
+expect_warning "cqt: truncated WAV (header claims 200000 data bytes, 1000 present)" \
+    "$I/trunc.wav" "truncated" cqt "$I/trunc.wav" -o out.npy
 
 # ---- summary -----------------------------------------------------------------
 
