@@ -203,7 +203,8 @@ def main(argv):
     ap.add_argument("--input", default=os.path.join(ROOT, "tests", "data", "trumpet.ogg"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=0,
-                    help="griffinlim threads for sono and torch (default: sono's own)")
+                    help="sono's threads, all workloads but resample (default: sono's own, "
+                         "SONO_THREADS or all cores)")
     ap.add_argument("--workload", action="append", default=[], choices=WORKLOADS)
     ap.add_argument("--torch-threads", type=int, default=0,
                     help="torch.set_num_threads (default: torch's own)")
@@ -226,7 +227,7 @@ def main(argv):
     except (BenchError, ValueError) as e:
         print(f"bench/peers.py: {e}", file=sys.stderr)
         return 2
-    gla_threads = ours["threads"]
+    sono_threads = ours["threads"]
     x = Inputs(args.input)
 
     peers, notes, torch_threads = [], [], None
@@ -282,8 +283,8 @@ def main(argv):
         print(f"sono stft / fft-floor: {sono_floor[0] / sono_floor[1]:.2f}")
     print(f"input: {ours['input']}, {ours['rate']:g} Hz, {ours['seconds']:.1f} s, "
           f"{ours['frames']} frames; median of {args.runs} runs after 1 warm-up; "
-          f"{os.cpu_count()} cores; sono: griffinlim on {gla_threads} threads, the rest "
-          f"single-threaded; torch: {torch_threads} thread(s); numpy: its own "
+          f"{os.cpu_count()} cores; sono: {sono_threads} thread(s) (cqt, resample: 1); "
+          f"torch: {torch_threads} thread(s); numpy: its own "
           f"(single-threaded FFTs, OpenBLAS threads for products); "
           f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "
           f"{started.date().isoformat()}")

@@ -24,7 +24,7 @@ typedef struct bench_input {
     double rate;
     const float *x22;      /* the same at 22.05 kHz (NULL when no workload needs it) */
     size_t n22;
-    int threads;           /* for griffinlim; 0 = one per core */
+    int threads;           /* for all but resample; 0 = one per core */
 } bench_input;
 
 typedef struct bench_workload {

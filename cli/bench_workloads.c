@@ -29,48 +29,57 @@ static int frames_of(size_t n, size_t *frames)
     return sono_stft_frame_count(&p, n, frames);
 }
 
-typedef int (*frame_fn)(void *ctx, size_t t, const sono_complex *frame);
-
-/* Streams x through a new STFT plan, calling fn for frame t. */
-static int stream_stft(const float *x, size_t n, frame_fn fn, void *ctx)
-{
-    sono_stft_params p;
-    sono_complex frame[BINS];
-    int err = SONO_OK, r;
-    size_t used = 0, t = 0;
-    default_stft(&p);
-    sono_stft *st = sono_stft_new(&p, &err);
-    if (!st)
-        return err;
-    while (used < n) {
-        used += sono_stft_push(st, x + used, n - used);
-        while ((r = sono_stft_pull(st, frame)) == 1)
-            if ((err = fn(ctx, t++, frame)) != SONO_OK)
-                goto done;
-    }
-    if ((err = sono_stft_finish(st)) != SONO_OK)
-        goto done;
-    while ((r = sono_stft_pull(st, frame)) == 1)
-        if ((err = fn(ctx, t++, frame)) != SONO_OK)
-            goto done;
-    err = r < 0 ? r : SONO_OK;
-done:
-    sono_stft_free(st);
-    return err;
-}
-
-/* ---- stft: |STFT| ---- */
+/* ---- stft, mel, mfcc: block pulls of a plan made in the run ---- */
 
 typedef struct stft_state {
     const float *x;
     size_t n, frames;
-    float *mag;      /* frames x bins */
     double rate;
-    sono_mel *mel;   /* mel: the filterbank of the run */
-    float *power;    /* mel: one frame */
+    int threads;
+    float *mag;      /* stft: frames x bins */
     float *out;      /* mel: frames x n_mels; mfcc: frames x n_mfcc */
     float *mel_db;   /* mfcc: frames x n_mels */
 } stft_state;
+
+/* What a run pulls: |STFT| (mel NULL) or the power mel spectrogram. */
+static int pull_into(sono_stft *st, const sono_mel *mel, float *out, size_t rows,
+                     size_t *done)
+{
+    int r;
+    do {
+        r = mel ? sono_stft_pull_mel(st, mel, 2, out + *done * rows, sono_stft_block(st))
+                : sono_stft_pull_spectrum(st, 1, out + *done * rows, sono_stft_block(st));
+        if (r > 0)
+            *done += (size_t)r;
+    } while (r > 0);
+    return r;
+}
+
+/* Streams s->x through a new block plan on s->threads threads: pushes
+ * until the plan's buffer is full, then pulls a block, as `sono stft` and
+ * `sono mel` do. */
+static int stream_stft(stft_state *s, const sono_mel *mel, float *out, size_t rows)
+{
+    sono_stft_params p;
+    int err = SONO_OK, r = 0;
+    size_t used = 0, done = 0;
+    default_stft(&p);
+    sono_stft *st = sono_stft_new_block(&p, 0, s->threads, &err);
+    if (!st)
+        return err;
+    while (used < s->n && r >= 0) {
+        used += sono_stft_push(st, s->x + used, s->n - used);
+        r = pull_into(st, mel, out, rows, &done);
+    }
+    if (r >= 0 && (err = sono_stft_finish(st)) == SONO_OK)
+        r = pull_into(st, mel, out, rows, &done);
+    if (err == SONO_OK && r < 0)
+        err = r;
+    if (err == SONO_OK && done != s->frames)
+        err = SONO_ERR_STATE;
+    sono_stft_free(st);
+    return err;
+}
 
 static void stft_release(void *state)
 {
@@ -78,64 +87,50 @@ static void stft_release(void *state)
     if (!s)
         return;
     free(s->mag);
-    free(s->power);
     free(s->out);
     free(s->mel_db);
     free(s);
 }
 
-static int stft_alloc(const float *x, size_t n, double rate, size_t mag_rows,
-                      size_t out_rows, size_t mel_db_rows, stft_state **state)
+static int stft_alloc(const bench_input *in, int at_22k, size_t mag_rows, size_t out_rows,
+                      size_t mel_db_rows, stft_state **state)
 {
     stft_state *s = calloc(1, sizeof *s);
     if (!s)
         return SONO_ERR_NOMEM;
     *state = s;
-    s->x = x;
-    s->n = n;
-    s->rate = rate;
-    int err = frames_of(n, &s->frames);
+    s->x = at_22k ? in->x22 : in->x;
+    s->n = at_22k ? in->n22 : in->n;
+    s->rate = at_22k ? BENCH_RATE_22K : in->rate;
+    s->threads = in->threads;
+    int err = frames_of(s->n, &s->frames);
     if (err != SONO_OK)
         return err;
     if ((mag_rows && !(s->mag = malloc(s->frames * mag_rows * sizeof(float)))) ||
-        !(s->power = malloc(BINS * sizeof(float))) ||
         (out_rows && !(s->out = malloc(s->frames * out_rows * sizeof(float)))) ||
         (mel_db_rows && !(s->mel_db = malloc(s->frames * mel_db_rows * sizeof(float)))))
         return SONO_ERR_NOMEM;
     return SONO_OK;
 }
 
+/* ---- stft: |STFT| ---- */
+
 static int stft_setup(const bench_input *in, void **state)
 {
-    return stft_alloc(in->x, in->n, in->rate, BINS, 0, 0, (stft_state **)state);
-}
-
-static int magnitude_frame(void *ctx, size_t t, const sono_complex *frame)
-{
-    stft_state *s = ctx;
-    sono_magnitude(frame, s->mag + t * BINS, BINS);
-    return SONO_OK;
+    return stft_alloc(in, 0, BINS, 0, 0, (stft_state **)state);
 }
 
 static int stft_run(void *state)
 {
     stft_state *s = state;
-    return stream_stft(s->x, s->n, magnitude_frame, s);
+    return stream_stft(s, NULL, s->mag, BINS);
 }
 
 /* ---- mel: power mel spectrogram to dB (ref 1.0, top_db 80) ---- */
 
 static int mel_setup(const bench_input *in, void **state)
 {
-    return stft_alloc(in->x, in->n, in->rate, 0, BENCH_N_MELS, 0, (stft_state **)state);
-}
-
-static int mel_frame(void *ctx, size_t t, const sono_complex *frame)
-{
-    stft_state *s = ctx;
-    sono_power(frame, s->power, BINS);
-    sono_mel_apply(s->mel, s->power, s->out + t * BENCH_N_MELS);
-    return SONO_OK;
+    return stft_alloc(in, 0, 0, BENCH_N_MELS, 0, (stft_state **)state);
 }
 
 /* The mel spectrogram of s->x into dst (frames x n_mels), in dB. */
@@ -144,16 +139,13 @@ static int mel_db(stft_state *s, float *dst)
     sono_mel_params mp;
     sono_db_params dp;
     int err = SONO_OK;
-    float *keep = s->out;
     sono_mel_params_default(&mp);
     mp.n_mels = BENCH_N_MELS;
-    if (!(s->mel = sono_mel_new(&mp, s->rate, BENCH_N_FFT, &err)))
+    sono_mel *mel = sono_mel_new(&mp, s->rate, BENCH_N_FFT, &err);
+    if (!mel)
         return err;
-    s->out = dst;
-    err = stream_stft(s->x, s->n, mel_frame, s);
-    s->out = keep;
-    sono_mel_free(s->mel);
-    s->mel = NULL;
+    err = stream_stft(s, mel, dst, BENCH_N_MELS);
+    sono_mel_free(mel);
     if (err != SONO_OK)
         return err;
     sono_db_params_default(&dp, 0);  /* power, ref 1.0, amin 1e-10, top_db 80 */
@@ -170,8 +162,7 @@ static int mel_run(void *state)
 
 static int mfcc_setup(const bench_input *in, void **state)
 {
-    return stft_alloc(in->x22, in->n22, BENCH_RATE_22K, 0, BENCH_N_MFCC, BENCH_N_MELS,
-                      (stft_state **)state);
+    return stft_alloc(in, 1, 0, BENCH_N_MFCC, BENCH_N_MELS, (stft_state **)state);
 }
 
 static int mfcc_run(void *state)
@@ -357,7 +348,7 @@ static int floor_setup(const bench_input *in, void **state)
     int err = frames_of(in->n, &frames);
     if (err != SONO_OK)
         return err;
-    sono_fft_floor *f = sono_fft_floor_new(BENCH_N_FFT, frames, &err);
+    sono_fft_floor *f = sono_fft_floor_new(BENCH_N_FFT, frames, in->threads, &err);
     if (!f)
         return err;
     *state = f;
@@ -403,7 +394,8 @@ const bench_workload bench_workloads[] = {
      gla_setup, gla_run, gla_release, NULL},
     {"resample", "the input's rate (44.1 kHz) to 22.05 kHz, soxr HQ",
      resample_setup, resample_run, resample_release, NULL},
-    {"fft-floor", "FFTW's batched real FFT alone over the frames of stft (plan made once)",
+    {"fft-floor", "FFTW's batched real FFT alone over the frames of stft, the frames "
+     "split among the threads (plans made once)",
      floor_setup, floor_run, floor_release, NULL},
 };
 const size_t bench_workload_count = sizeof bench_workloads / sizeof bench_workloads[0];

@@ -77,6 +77,7 @@ typedef struct cli_common {
     sono_stft_params stft;
     sono_mel_params mel;
     int hop_given, win_given;
+    int threads;        /* STFT worker threads; 0: SONO_THREADS, else all cores */
 } cli_common;
 
 void cli_common_init(cli_common *c);
@@ -93,6 +94,12 @@ int cli_parse_synthesis(cli_args *a, cli_common *c, size_t *length);
 /* A positional argument or an unknown option: returns 1 if it was taken as
  * the input, -1 after reporting an error. */
 int cli_parse_positional(cli_args *a, cli_common *c);
+/* --threads N (the STFT's worker threads): 1 if consumed, 0 if not, -1
+ * after reporting. */
+int cli_parse_threads(cli_args *a, cli_common *c);
+/* Takes the threads from SONO_THREADS when --threads was not given;
+ * reports a bad value and returns -1. */
+int cli_check_threads(cli_common *c);
 /* Checks the STFT options against each other; reports and returns -1. */
 int cli_check_stft(cli_common *c);
 /* Checks that input and output were given and differ. */
@@ -142,6 +149,7 @@ extern const char cli_help_audio[];
 extern const char cli_help_stft[];
 extern const char cli_help_mel[];
 extern const char cli_help_db[];
+extern const char cli_help_threads[];
 
 /* ---- third-party chatter (quiet.c) ---- */
 
@@ -170,13 +178,27 @@ sono_source *cli_open_audio(const cli_common *c, int *status);
 /* Reports a failure of sono_audio_probe on path in one line (a file of too
  * many channels with its count). */
 void cli_probe_error(const char *path, int err, const sono_audio_info *info);
-/* Streams the source through an STFT plan and calls fn for every frame;
- * reports errors (with the input's name) and returns 0 on success. */
+
+/* What the STFT pipeline hands on for each frame: complex values (power 0),
+ * the magnitude (1) or power (2) of the bins, or that through a mel or a
+ * log-frequency bank (at most one of them). */
+typedef struct cli_stft_out {
+    int power;
+    const sono_mel *mel;
+    const sono_logfreq *log;
+} cli_stft_out;
+/* Called with `count` consecutive frames, frame-major: bins or bands
+ * values each, sono_complex or float; non-zero stops (after reporting). */
+typedef int (*cli_frames_fn)(void *ctx, const void *frames, size_t count);
+/* Streams the source through a block STFT plan on c->threads threads and
+ * calls fn for every block of frames; reports errors (with the input's
+ * name) and returns 0 on success, storing the number of samples the STFT
+ * read in *samples when not NULL. */
+int cli_run_stft_blocks(const cli_common *c, sono_source *src, const cli_stft_out *what,
+                        cli_frames_fn fn, void *ctx, size_t *samples);
+/* The same, calling fn for every complex frame. */
 int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
                  void *ctx);
-/* The same, also storing the number of samples the STFT read. */
-int cli_run_stft_counted(const cli_common *c, sono_source *src, cli_frame_fn fn,
-                         void *ctx, size_t *samples);
 /* Checks the mel options against the sample rate: -1 after an error, 1
  * after warning that fmax is above the Nyquist frequency, else 0. */
 int cli_check_mel(cli_common *c, double sample_rate);
@@ -203,6 +225,8 @@ void cli_json_string(const char *s);
 int cli_write_error(const char *path, int status);
 /* Saves a PNG, reporting errors against the output path; 0 or EXIT_FAIL. */
 int cli_save_png(const cli_common *c, const sono_image *im);
+/* The same through sono_png_save_picture (colormapped pictures, plots). */
+int cli_save_picture(const cli_common *c, const sono_image *im);
 /* Writes n mono samples computed from input to path (WAV or FLAC by its
  * name, the sample format of cli_sample_format), warning about clipped
  * samples; samples that overflowed (cli_check_overflow) are refused rather

@@ -35,9 +35,9 @@ static void help(void)
            "  --workload NAME      time this workload (repeatable)\n"
            "  --input FILE         the audio (default: %s)\n"
            "  --runs N             timed runs after the warm-up, 1 to %d (default: 5)\n"
-           "  --threads N          griffinlim's worker threads, 1 to 64 (default:\n"
-           "                       SONO_THREADS, else all cores); the other workloads\n"
-           "                       are single-threaded\n"
+           "  --threads N          worker threads of stft, mel, mfcc, griffinlim and\n"
+           "                       fft-floor, 1 to 64 (default: SONO_THREADS, else all\n"
+           "                       cores); cqt and resample are single-threaded\n"
            "  --json               one JSON object: the median ms of every workload (null\n"
            "                       when not available), every run's ms, runs, input,\n"
            "                       rate, samples, frames, threads\n\n"
@@ -214,15 +214,16 @@ int cmd_bench(int argc, char **argv)
     p.hop_length = BENCH_HOP;
     sono_stft_frame_count(&p, in.n, &frames);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int gla_threads = threads ? (int)threads : cores > 0 ? (int)(cores > 64 ? 64 : cores) : 1;
+    int n_threads = threads ? (int)threads : cores > 0 ? (int)(cores > 64 ? 64 : cores) : 1;
+    in.threads = n_threads;
 
     static double ms[16][MAX_RUNS];
     int done_ok[16] = {0};
     if (!json)
         printf("sono bench: %s, %.0f Hz, %.2f s (%zu samples, %zu frames); median of %zu "
-               "run%s after 1 warm-up; griffinlim on %d thread%s, the others "
-               "single-threaded\n", input, in.rate, (double)in.n / in.rate, in.n, frames,
-               runs, runs == 1 ? "" : "s", gla_threads, gla_threads == 1 ? "" : "s");
+               "run%s after 1 warm-up; %d thread%s (cqt and resample single-threaded)\n", input, in.rate,
+               (double)in.n / in.rate, in.n, frames, runs, runs == 1 ? "" : "s", n_threads,
+               n_threads == 1 ? "" : "s");
     for (size_t i = 0; i < bench_workload_count; i++) {
         const bench_workload *w = &bench_workloads[i];
         if (!selected[i])
@@ -248,7 +249,7 @@ int cmd_bench(int argc, char **argv)
         printf(", \"rate\": %.17g, \"samples\": %zu, \"seconds\": %.17g, \"frames\": %zu, "
                "\"n_fft\": %d, \"hop\": %d, \"runs\": %zu, \"warmup\": 1, \"threads\": %d, "
                "\"ms\": {", in.rate, in.n, (double)in.n / in.rate, frames, BENCH_N_FFT,
-               BENCH_HOP, runs, gla_threads);
+               BENCH_HOP, runs, n_threads);
         const char *sep = "";
         for (size_t i = 0; i < bench_workload_count; i++) {
             if (!selected[i])

@@ -8,26 +8,20 @@
 #include "cli.h"
 
 typedef struct logfreq_job {
-    int power;
-    size_t bins;
-    float *spectrum;
-    float *bands;
-    sono_logfreq *bank;
+    size_t rows;
     double peak;
     sono_npy_writer *w;
     const cli_common *c;
 } logfreq_job;
 
-static int on_frame(void *ctx, const sono_complex *frame)
+static int on_frames(void *ctx, const void *frames, size_t count)
 {
     logfreq_job *j = ctx;
-    if (j->power == 1)
-        sono_magnitude(frame, j->spectrum, j->bins);
-    else
-        sono_power(frame, j->spectrum, j->bins);
-    sono_logfreq_apply(j->bank, j->spectrum, j->bands);
-    return cli_push_column(j->c, j->w, j->bands,
-                           sono_logfreq_bands(j->bank), &j->peak);
+    for (size_t t = 0; t < count; t++)
+        if (cli_push_column(j->c, j->w, (const float *)frames + t * j->rows,
+                            j->rows, &j->peak))
+            return -1;
+    return 0;
 }
 
 static void help(void)
@@ -42,12 +36,12 @@ static void help(void)
            "  -o, --output FILE    the .npy to write (required)\n"
            "  --power 1|2          magnitude or power spectrogram (default: 1)\n"
            "  --db                 in dB: amplitude_to_db for power 1, power_to_db for 2\n"
-           "%s\n%s\n%s\n"
+           "%s\n%s\n%s%s\n"
            "log-frequency options:\n"
            "  --fmin HZ            centre of the lowest band (default: 32.70, C1)\n"
            "  --fmax HZ            highest centre, at most sr / 2 (default: sr / 2)\n"
            "  --bins-per-octave N  bands per octave, 1 to 1200 (default: 24)\n",
-           cli_help_db, cli_help_audio, cli_help_stft);
+           cli_help_db, cli_help_audio, cli_help_stft, cli_help_threads);
 }
 
 /* A frequency option: a number above 0 (0 would mean "sr / 2" for fmax). */
@@ -118,30 +112,20 @@ static int run(cli_common *c, const sono_logfreq_params *p, const cli_db *db,
                int power, sono_source *src)
 {
     int r;
-    logfreq_job j = {power, sono_stft_bins(&c->stft), NULL, NULL, NULL, 0.0,
-                     NULL, c};
-    j.bank = make_bank(c, p, sono_source_rate(src), &r);
-    if (!j.bank)
+    logfreq_job j = {0, 0.0, NULL, c};
+    cli_stft_out what = {power, NULL, NULL};
+    sono_logfreq *bank = make_bank(c, p, sono_source_rate(src), &r);
+    if (!bank)
         return r;
-    size_t bands = sono_logfreq_bands(j.bank);
+    j.rows = sono_logfreq_bands(bank);
+    what.log = bank;
     r = EXIT_FAIL;
-    j.spectrum = malloc(j.bins * sizeof(float));
-    j.bands = malloc(bands * sizeof(float));
-    if (!j.spectrum || !j.bands) {
-        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
-        goto done;
-    }
-    if (!(j.w = cli_new_npy(c, SONO_DTYPE_F32, bands)) ||
-        cli_run_stft(c, src, on_frame, &j))
-        goto done;
-    if (cli_finish_npy_db(c, j.w, db, j.peak, bands))
-        goto done;
-    r = 0;
-done:
+    if ((j.w = cli_new_npy(c, SONO_DTYPE_F32, j.rows)) &&
+        !cli_run_stft_blocks(c, src, &what, on_frames, &j, NULL) &&
+        !cli_finish_npy_db(c, j.w, db, j.peak, j.rows))
+        r = 0;
     sono_npy_writer_free(j.w);
-    sono_logfreq_free(j.bank);
-    free(j.spectrum);
-    free(j.bands);
+    sono_logfreq_free(bank);
     return r;
 }
 
@@ -163,6 +147,7 @@ int cmd_logfreq(int argc, char **argv)
         }
         if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
             (m = cli_parse_stft(&a, &c)) || (m = parse_logfreq(&a, &lp)) ||
+            (m = cli_parse_threads(&a, &c)) ||
             (m = cli_parse_db(&a, &db))) {
             if (m < 0)
                 return EXIT_USAGE;
@@ -177,7 +162,8 @@ int cmd_logfreq(int argc, char **argv)
             return EXIT_USAGE;
     }
     db.params.amplitude = power == 1;
-    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c))
+    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c) ||
+        cli_check_threads(&c))
         return EXIT_USAGE;
 
     if (cli_check_output(&c))

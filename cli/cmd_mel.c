@@ -7,26 +7,20 @@
 #include "cli.h"
 
 typedef struct mel_job {
-    int power;
-    size_t bins;
-    float *spectrum;
-    float *bands;
-    sono_mel *mel;
+    size_t rows;
     double peak;
     sono_npy_writer *w;
     const cli_common *c;
 } mel_job;
 
-static int on_frame(void *ctx, const sono_complex *frame)
+static int on_frames(void *ctx, const void *frames, size_t count)
 {
     mel_job *j = ctx;
-    if (j->power == 1)
-        sono_magnitude(frame, j->spectrum, j->bins);
-    else
-        sono_power(frame, j->spectrum, j->bins);
-    sono_mel_apply(j->mel, j->spectrum, j->bands);
-    return cli_push_column(j->c, j->w, j->bands, sono_mel_bands(j->mel),
-                           &j->peak);
+    for (size_t t = 0; t < count; t++)
+        if (cli_push_column(j->c, j->w, (const float *)frames + t * j->rows, j->rows,
+                            &j->peak))
+            return -1;
+    return 0;
 }
 
 static void help(void)
@@ -42,45 +36,38 @@ static void help(void)
            "  --weighting a        with --db: add the A-weighting of each band in dB, at\n"
            "                       mel_frequencies(n_mels, fmin, fmax), as\n"
            "                       librosa.perceptual_weighting\n"
-           "\n%s\n%s\n%s", cli_help_db, cli_help_audio, cli_help_stft, cli_help_mel);
+           "\n%s\n%s%s\n%s", cli_help_db, cli_help_audio, cli_help_stft, cli_help_threads,
+           cli_help_mel);
 }
 
 int cli_mel_stream(cli_common *c, sono_source *src, int power,
                    sono_npy_writer *w, double *peak)
 {
     int r = EXIT_USAGE, err = SONO_OK;
-    mel_job j = {power, sono_stft_bins(&c->stft), NULL, NULL, NULL, 0.0, w,
-                 c};
+    mel_job j = {c->mel.n_mels, 0.0, w, c};
+    cli_stft_out what = {power, NULL, NULL};
     int above_nyquist = cli_check_mel(c, sono_source_rate(src));
     if (above_nyquist < 0)
-        goto done;
+        return r;
     r = EXIT_FAIL;
-    j.mel = sono_mel_new(&c->mel, sono_source_rate(src), c->stft.n_fft, &err);
-    if (!j.mel) {
+    sono_mel *mel = sono_mel_new(&c->mel, sono_source_rate(src), c->stft.n_fft, &err);
+    if (!mel) {
         cli_error("--n-mels", "cannot build the mel filterbank: %s",
                   sono_strerror(err));
-        goto done;
+        return r;
     }
     /* Empty filters are the expected consequence of fmax above Nyquist,
      * already warned about; otherwise they mean too many bands. */
-    if (sono_mel_empty_filters(j.mel) > 0 && !above_nyquist)
+    if (sono_mel_empty_filters(mel) > 0 && !above_nyquist)
         cli_warn("--n-mels", "%zu of %zu mel filters are empty; try fewer mel "
-                 "bands or a larger --n-fft", sono_mel_empty_filters(j.mel),
+                 "bands or a larger --n-fft", sono_mel_empty_filters(mel),
                  c->mel.n_mels);
-    j.spectrum = malloc(j.bins * sizeof(float));
-    j.bands = malloc(c->mel.n_mels * sizeof(float));
-    if (!j.spectrum || !j.bands) {
-        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
-        goto done;
+    what.mel = mel;
+    if (cli_run_stft_blocks(c, src, &what, on_frames, &j, NULL) == 0) {
+        *peak = j.peak;
+        r = 0;
     }
-    if (cli_run_stft(c, src, on_frame, &j))
-        goto done;
-    *peak = j.peak;
-    r = 0;
-done:
-    sono_mel_free(j.mel);
-    free(j.spectrum);
-    free(j.bands);
+    sono_mel_free(mel);
     return r;
 }
 
@@ -100,7 +87,8 @@ int cmd_mel(int argc, char **argv)
         }
         if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
             (m = cli_parse_stft(&a, &c)) || (m = cli_parse_mel(&a, &c)) ||
-            (m = cli_parse_db(&a, &db)) || (m = cli_parse_weighting(&a, &weighting))) {
+            (m = cli_parse_threads(&a, &c)) || (m = cli_parse_db(&a, &db)) ||
+            (m = cli_parse_weighting(&a, &weighting))) {
             if (m < 0)
                 return EXIT_USAGE;
             continue;
@@ -118,7 +106,8 @@ int cmd_mel(int argc, char **argv)
         cli_error("--weighting", "applies only with --db");
         return EXIT_USAGE;
     }
-    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c))
+    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c) ||
+        cli_check_threads(&c))
         return EXIT_USAGE;
 
     if (cli_check_output(&c))

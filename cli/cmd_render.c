@@ -73,8 +73,8 @@ static void help(void)
            "                       a complex .npy is an STFT\n"
            "  --length N           a .npy input's original length in samples, for --lossless\n"
            "                       (default: from the frames)\n\n"
-           "%s  (with a .npy input --sr gives its rate; default 22050)\n\n%s\n%s",
-           cli_help_audio, cli_help_stft, cli_help_mel);
+           "%s  (with a .npy input --sr gives its rate; default 22050)\n\n%s%s\n%s",
+           cli_help_audio, cli_help_stft, cli_help_threads, cli_help_mel);
 }
 
 static int parse_hz(cli_args *a, const char *name, double *v, int *given)
@@ -291,10 +291,8 @@ static size_t frame_limit(const render_opts *o, size_t rows)
 typedef struct collector {
     const render_opts *o;
     const cli_common *c;
-    bank *bank;
-    size_t bins, rows, frames, capacity;
+    size_t rows, frames, capacity;
     size_t limit;                 /* the most frames a picture can take */
-    float *spectrum;
     float *values, *phase;
 } collector;
 
@@ -317,34 +315,34 @@ static int grow(collector *k)
     return 0;
 }
 
-static int on_frame(void *ctx, const sono_complex *frame)
+/* Frames arrive as the rows themselves (magnitudes or bands), or complex
+ * with --phase. */
+static int on_frames(void *ctx, const void *frames, size_t count)
 {
     collector *k = ctx;
-    if (k->frames == k->limit) {
-        cli_error(k->c->input, "more than %zu frames, the most one picture of %zu rows "
-                  "holds%s; choose a part with --offset and --duration or a larger --hop",
-                  k->limit, k->rows, k->o->size_given ? "" : " (more with --size)");
-        return -1;
+    for (size_t t = 0; t < count; t++) {
+        if (k->frames == k->limit) {
+            cli_error(k->c->input, "more than %zu frames, the most one picture of %zu rows "
+                      "holds%s; choose a part with --offset and --duration or a larger --hop",
+                      k->limit, k->rows, k->o->size_given ? "" : " (more with --size)");
+            return -1;
+        }
+        if (k->frames == k->capacity && grow(k)) {
+            cli_error(k->c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
+            return -1;
+        }
+        float *row = k->values + k->frames * k->rows;
+        if (k->o->phase) {
+            const sono_complex *frame = (const sono_complex *)frames + t * k->rows;
+            sono_magnitude(frame, row, k->rows);
+            sono_phase(frame, k->phase + k->frames * k->rows, k->rows);
+        } else {
+            memcpy(row, (const float *)frames + t * k->rows, k->rows * sizeof *row);
+        }
+        if (cli_check_overflow(k->c->input, row, k->rows, "the spectrogram"))
+            return -1;
+        k->frames++;
     }
-    if (k->frames == k->capacity && grow(k)) {
-        cli_error(k->c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
-        return -1;
-    }
-    float *row = k->values + k->frames * k->rows;
-    if (k->bank->scale == SONO_FREQ_AXIS_MEL) {
-        sono_power(frame, k->spectrum, k->bins);
-        sono_mel_apply(k->bank->mel, k->spectrum, row);
-    } else if (k->bank->scale == SONO_FREQ_AXIS_LOG) {
-        sono_magnitude(frame, k->spectrum, k->bins);
-        sono_logfreq_apply(k->bank->log, k->spectrum, row);
-    } else {
-        sono_magnitude(frame, row, k->bins);
-    }
-    if (cli_check_overflow(k->c->input, row, k->rows, "the spectrogram"))
-        return -1;
-    if (k->phase)
-        sono_phase(frame, k->phase + k->frames * k->rows, k->bins);
-    k->frames++;
     return 0;
 }
 
@@ -407,20 +405,18 @@ static int spec_from_audio(cli_common *c, const render_opts *o, sono_spec *s)
     s->axes.sample_rate = sono_source_rate(src);
     s->axes.stft = c->stft;
     bank b;
-    collector k = {o, c, &b, sono_stft_bins(&c->stft), 0, 0, 0, 0, NULL, NULL, NULL};
+    collector k = {o, c, 0, 0, 0, 0, NULL, NULL};
     status = EXIT_USAGE;
     if (bank_new(&b, c, o, &s->axes))
         goto done;
     status = EXIT_FAIL;
     k.rows = b.rows;
     k.limit = frame_limit(o, b.rows);
-    k.spectrum = malloc(k.bins * sizeof *k.spectrum);
-    if (!k.spectrum) {
-        cli_error(c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
-        goto done;
-    }
+    /* Mel rows are of the power spectrogram, the others of the magnitude;
+     * --phase (linear only) takes the complex frames. */
+    cli_stft_out what = {o->phase ? 0 : b.scale == SONO_FREQ_AXIS_MEL ? 2 : 1, b.mel, b.log};
     size_t samples = 0;
-    if (cli_run_stft_counted(c, src, on_frame, &k, &samples))
+    if (cli_run_stft_blocks(c, src, &what, on_frames, &k, &samples))
         goto done;
     s->axes.length = samples;
     s->rows = k.rows;
@@ -431,7 +427,6 @@ static int spec_from_audio(cli_common *c, const render_opts *o, sono_spec *s)
     status = 0;
 done:
     bank_free(&b);
-    free(k.spectrum);
     free(k.values);
     free(k.phase);
     sono_source_close(src);
@@ -714,7 +709,7 @@ static int write_picture(const cli_common *c, sono_spec *s, const render_opts *o
         sono_image_free(&im);
         return EXIT_FAIL;
     }
-    int r = cli_save_png(c, &im);
+    int r = cli_save_picture(c, &im);
     sono_image_free(&im);
     return r;
 }
@@ -760,7 +755,8 @@ int cmd_render(int argc, char **argv)
             o.n_mels_given = 1;
         if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
             (m = cli_parse_stft(&a, &c)) || (m = parse_render_options(&a, &o)) ||
-            (m = cli_parse_mel(&a, &c)) || (m = cli_parse_weighting(&a, &o.weighting))) {
+            (m = cli_parse_mel(&a, &c)) || (m = cli_parse_weighting(&a, &o.weighting)) ||
+            (m = cli_parse_threads(&a, &c))) {
             if (m < 0)
                 return EXIT_USAGE;
             continue;
@@ -770,7 +766,7 @@ int cmd_render(int argc, char **argv)
     }
     if (o.lossless && !o.top_db_given)
         o.top_db = 120;
-    if (check_options(&o) || cli_check_paths(&c, 1))
+    if (check_options(&o) || cli_check_paths(&c, 1) || cli_check_threads(&c))
         return EXIT_USAGE;
     if (o.from_given && !is_npy(c.input)) {
         cli_error("--from", "applies to a .npy input only");

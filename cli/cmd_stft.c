@@ -12,24 +12,25 @@ enum { OUT_COMPLEX, OUT_MAGNITUDE, OUT_POWER };
 typedef struct stft_job {
     int kind;
     size_t bins;
-    float *column;
     double peak;
     sono_npy_writer *w;
     const cli_common *c;
 } stft_job;
 
-static int on_frame(void *ctx, const sono_complex *frame)
+static int on_frames(void *ctx, const void *frames, size_t count)
 {
     stft_job *j = ctx;
-    const void *col = frame;
-    if (j->kind != OUT_COMPLEX) {
-        if (j->kind == OUT_MAGNITUDE)
-            sono_magnitude(frame, j->column, j->bins);
-        else
-            sono_power(frame, j->column, j->bins);
-        return cli_push_column(j->c, j->w, j->column, j->bins, &j->peak);
+    for (size_t t = 0; t < count; t++) {
+        /* Complex columns are checked for overflow as float pairs. */
+        int r = j->kind == OUT_COMPLEX
+                    ? cli_push_column(j->c, j->w, (const sono_complex *)frames + t * j->bins,
+                                      2 * j->bins, NULL)
+                    : cli_push_column(j->c, j->w, (const float *)frames + t * j->bins,
+                                      j->bins, &j->peak);
+        if (r)
+            return -1;
     }
-    return cli_push_column(j->c, j->w, col, 2 * j->bins, NULL);
+    return 0;
 }
 
 static void help(void)
@@ -42,7 +43,7 @@ static void help(void)
            "  --magnitude          |S|\n"
            "  --power              |S|^2\n"
            "  --db                 amplitude_to_db(|S|): ref 1.0, amin 1e-5, top_db 80\n"
-           "%s\n%s\n%s", cli_help_db, cli_help_audio, cli_help_stft);
+           "%s\n%s\n%s%s", cli_help_db, cli_help_audio, cli_help_stft, cli_help_threads);
 }
 
 int cmd_stft(int argc, char **argv)
@@ -60,7 +61,8 @@ int cmd_stft(int argc, char **argv)
             return 0;
         }
         if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
-            (m = cli_parse_stft(&a, &c)) || (m = cli_parse_db(&a, &db))) {
+            (m = cli_parse_stft(&a, &c)) || (m = cli_parse_threads(&a, &c)) ||
+            (m = cli_parse_db(&a, &db))) {
             if (m < 0)
                 return EXIT_USAGE;
             continue;
@@ -86,7 +88,8 @@ int cmd_stft(int argc, char **argv)
         cli_error("--db", "choose one of --magnitude, --power and --db");
         return EXIT_USAGE;
     }
-    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c))
+    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c) ||
+        cli_check_threads(&c))
         return EXIT_USAGE;
 
     if (cli_check_output(&c))
@@ -95,19 +98,18 @@ int cmd_stft(int argc, char **argv)
     sono_source *src = cli_open_audio(&c, &open_status);
     if (!src)
         return open_status;
-    stft_job j = {kind, sono_stft_bins(&c.stft), NULL, 0.0, NULL, &c};
+    stft_job j = {kind, sono_stft_bins(&c.stft), 0.0, NULL, &c};
+    cli_stft_out what = {kind == OUT_MAGNITUDE ? 1 : kind == OUT_POWER ? 2 : 0, NULL, NULL};
     int r = EXIT_FAIL;
-    j.column = malloc(j.bins * sizeof(float));
     j.w = cli_new_npy(&c, kind == OUT_COMPLEX ? SONO_DTYPE_C64 : SONO_DTYPE_F32,
                       j.bins);
-    if (!j.column || !j.w || cli_run_stft(&c, src, on_frame, &j))
+    if (!j.w || cli_run_stft_blocks(&c, src, &what, on_frames, &j, NULL))
         goto done;
     if (cli_finish_npy_db(&c, j.w, &db, j.peak, j.bins))
         goto done;
     r = 0;
 done:
     sono_npy_writer_free(j.w);
-    free(j.column);
     sono_source_close(src);
     return r;
 }

@@ -219,6 +219,34 @@ int cli_parse_stft(cli_args *a, cli_common *c)
     return 0;
 }
 
+const char cli_help_threads[] =
+    "  --threads N          STFT worker threads, 1 to 64; the output is the same for\n"
+    "                       any number (default: SONO_THREADS, else all cores)\n";
+
+int cli_parse_threads(cli_args *a, cli_common *c)
+{
+    size_t v;
+    int m = cli_match(a, "--threads", 1);
+    if (m <= 0)
+        return m;
+    if (cli_size("--threads", a->value, 1, 64, &v))
+        return -1;
+    c->threads = (int)v;
+    return 1;
+}
+
+int cli_check_threads(cli_common *c)
+{
+    const char *e = getenv("SONO_THREADS");
+    size_t v;
+    if (c->threads > 0 || !e || !*e)
+        return 0;
+    if (cli_size("SONO_THREADS", e, 1, 64, &v))
+        return -1;
+    c->threads = (int)v;
+    return 0;
+}
+
 int cli_check_stft(cli_common *c)
 {
     sono_stft_params *p = &c->stft;

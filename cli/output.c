@@ -35,9 +35,14 @@ int cli_push_column(const cli_common *c, sono_npy_writer *w, const void *column,
     const float *v = column;
     if (cli_check_overflow(c->input, v, n, "the spectrogram"))
         return 1;
-    for (size_t i = 0; peak && i < n; i++)
-        if (v[i] > *peak)
-            *peak = v[i];
+    if (peak) {
+        /* In a local, so that the loop does not store through peak at
+         * every value (and vectorises); the peak is one of the floats. */
+        float m = (float)*peak;
+        for (size_t i = 0; i < n; i++)
+            m = v[i] > m ? v[i] : m;
+        *peak = m;
+    }
     int err = sono_npy_writer_push(w, column);
     if (err != SONO_OK)
         cli_error(c->output, "cannot write: %s", sono_strerror(err));
@@ -66,6 +71,13 @@ int cli_save_png(const cli_common *c, const sono_image *im)
 {
     errno = 0;
     int err = sono_png_save(c->output, im);
+    return err == SONO_OK ? 0 : cli_write_error(c->output, err);
+}
+
+int cli_save_picture(const cli_common *c, const sono_image *im)
+{
+    errno = 0;
+    int err = sono_png_save_picture(c->output, im);
     return err == SONO_OK ? 0 : cli_write_error(c->output, err);
 }
 

@@ -1,6 +1,7 @@
 /* The streaming path every analysis command shares: decode -> mono ->
- * resample -> STFT frames, in constant memory, with errors named by file.
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * resample -> STFT frames in blocks, computed on --threads and reduced to
+ * magnitudes, powers or bands as they are, in constant memory, with errors
+ * named by file.  SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -124,21 +125,53 @@ sono_source *cli_open_audio(const cli_common *c, int *status)
     return src;
 }
 
-int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
-                 void *ctx)
+/* Pulls every frame that is ready, a block at a time, and hands each block
+ * on; 0, or -1 when the callback stopped, or a negative library code in
+ * *err. */
+static int drain(sono_stft *st, const cli_stft_out *what, void *buf, cli_frames_fn fn,
+                 void *ctx, size_t *frames, int *err)
 {
-    return cli_run_stft_counted(c, src, fn, ctx, NULL);
+    size_t max = sono_stft_block(st);
+    int r;
+    for (;;) {
+        if (what->mel)
+            r = sono_stft_pull_mel(st, what->mel, what->power, buf, max);
+        else if (what->log)
+            r = sono_stft_pull_logfreq(st, what->log, what->power, buf, max);
+        else if (what->power)
+            r = sono_stft_pull_spectrum(st, what->power, buf, max);
+        else
+            r = sono_stft_pull_block(st, buf, max);
+        if (r <= 0) {
+            *err = r;
+            return 0;
+        }
+        *frames += (size_t)r;
+        if (fn(ctx, buf, (size_t)r))
+            return -1;
+    }
 }
 
-int cli_run_stft_counted(const cli_common *c, sono_source *src, cli_frame_fn fn,
-                         void *ctx, size_t *samples)
+/* Values a frame of the output has: bins, or the bank's bands. */
+static size_t out_rows(const cli_common *c, const cli_stft_out *what)
+{
+    if (what->mel)
+        return sono_mel_bands(what->mel);
+    if (what->log)
+        return sono_logfreq_bands(what->log);
+    return sono_stft_bins(&c->stft);
+}
+
+int cli_run_stft_blocks(const cli_common *c, sono_source *src, const cli_stft_out *what,
+                        cli_frames_fn fn, void *ctx, size_t *samples)
 {
     int err = SONO_OK, r = 0;
-    size_t bins = sono_stft_bins(&c->stft), total = 0, frames = 0;
-    sono_stft *st = sono_stft_new(&c->stft, &err);
+    size_t total = 0, frames = 0;
+    size_t esize = what->power || what->mel || what->log ? sizeof(float) : sizeof(sono_complex);
+    sono_stft *st = sono_stft_new_block(&c->stft, 0, c->threads, &err);
     float *block = malloc(BLOCK * sizeof *block);
-    sono_complex *frame = malloc(bins * sizeof *frame);
-    if (!st || !block || !frame) {
+    void *buf = st ? malloc(sono_stft_block(st) * out_rows(c, what) * esize) : NULL;
+    if (!st || !block || !buf) {
         cli_error(c->input, "%s", sono_strerror(st ? SONO_ERR_NOMEM : err));
         r = -1;
         goto done;
@@ -157,25 +190,17 @@ int cli_run_stft_counted(const cli_common *c, sono_source *src, cli_frame_fn fn,
             goto done;
         }
         total += n;
+        /* A full buffer holds a whole block of frames: pulling only then
+         * gives the threads whole blocks. */
         for (size_t used = 0; used < n;) {
             used += sono_stft_push(st, block + used, n - used);
-            while ((err = sono_stft_pull(st, frame)) == 1) {
-                frames++;
-                if (fn(ctx, frame)) {
-                    r = -1;
-                    goto done;
-                }
-            }
+            if (used < n && (r = drain(st, what, buf, fn, ctx, &frames, &err)) != 0)
+                goto done;
         }
     }
     sono_stft_finish(st);
-    while ((err = sono_stft_pull(st, frame)) == 1) {
-        frames++;
-        if (fn(ctx, frame)) {
-            r = -1;
-            goto done;
-        }
-    }
+    if ((r = drain(st, what, buf, fn, ctx, &frames, &err)) != 0)
+        goto done;
     if (err == SONO_ERR_EMPTY) {
         cli_error(c->input, "no audio samples in the selected range");
         r = -1;
@@ -192,8 +217,33 @@ int cli_run_stft_counted(const cli_common *c, sono_source *src, cli_frame_fn fn,
 done:
     sono_stft_free(st);
     free(block);
-    free(frame);
+    free(buf);
     return r;
+}
+
+/* The frame-at-a-time form, over complex blocks. */
+typedef struct per_frame {
+    cli_frame_fn fn;
+    void *ctx;
+    size_t bins;
+} per_frame;
+
+static int each_frame(void *ctx, const void *frames, size_t count)
+{
+    per_frame *p = ctx;
+    const sono_complex *f = frames;
+    for (size_t t = 0; t < count; t++)
+        if (p->fn(p->ctx, f + t * p->bins))
+            return -1;
+    return 0;
+}
+
+int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
+                 void *ctx)
+{
+    cli_stft_out what = {0, NULL, NULL};
+    per_frame p = {fn, ctx, sono_stft_bins(&c->stft)};
+    return cli_run_stft_blocks(c, src, &what, each_frame, &p, NULL);
 }
 
 int cli_check_mel(cli_common *c, double sample_rate)

@@ -309,10 +309,29 @@ SONO_API int sono_stft_frame_count(const sono_stft_params *p, size_t n,
                                    size_t *frames);
 
 /* A reusable STFT plan with a streaming interface.  Its memory is fixed at
- * creation (a few n_fft-sized buffers), whatever the length of the signal. */
+ * creation (a few n_fft-sized buffers), whatever the length of the signal.
+ * sono_stft_new makes a plan that computes one frame at a time on the
+ * calling thread; sono_stft_new_block one for block pulls (below). */
 typedef struct sono_stft sono_stft;
 
 SONO_API sono_stft *sono_stft_new(const sono_stft_params *p, int *err);
+/* A plan whose pulls compute up to `block` frames at once (1 to 65536; 0
+ * means 256), split into contiguous pieces among `threads` worker threads
+ * (0: one per online core; at most 64 and at most block).  The plan starts
+ * threads - 1 threads, which wait between pulls until sono_stft_free; a
+ * pull of fewer than 16 frames runs on the calling thread alone.
+ * Every frame is computed by the same code whatever the split, so results
+ * are identical, bit for bit, for any block size and thread count, and
+ * equal to sono_stft_new's.  The plan holds block * hop + 3 n_fft samples
+ * and about 26 n_fft bytes per thread.  sono_stft_new(p, err) is
+ * sono_stft_new_block(p, 1, 1, err).  SONO_ERR_INVALID for bad parameters,
+ * a block above 65536 or negative threads; SONO_ERR_TOO_LARGE when the
+ * buffer size overflows. */
+SONO_API sono_stft *sono_stft_new_block(const sono_stft_params *p,
+                                        size_t block, int threads, int *err);
+/* The most frames one pull computes, and the worker threads. */
+SONO_API size_t sono_stft_block(const sono_stft *s);
+SONO_API int sono_stft_threads(const sono_stft *s);
 SONO_API void sono_stft_free(sono_stft *s);
 /* The resolved parameters. */
 SONO_API const sono_stft_params *sono_stft_get_params(const sono_stft *s);
@@ -329,6 +348,18 @@ SONO_API int sono_stft_finish(sono_stft *s);
  * no samples, SONO_ERR_TOO_SHORT for one shorter than n_fft without
  * centring. */
 SONO_API int sono_stft_pull(sono_stft *s, sono_complex *out);
+/* Computes the frames that are ready, at most max and at most the plan's
+ * block, into out (frame-major, n_fft/2 + 1 values a frame), on the plan's
+ * threads.  Returns the number of frames, 0 when more input (or finish) is
+ * needed or all frames are out, or sono_stft_pull's errors.  To get whole
+ * blocks, push until sono_stft_push takes fewer samples than offered (the
+ * buffer then holds a block's frames), then pull. */
+SONO_API int sono_stft_pull_block(sono_stft *s, sono_complex *out, size_t max);
+/* The same, each frame reduced as it is computed: its magnitude (power 1,
+ * as sono_magnitude) or power (power 2, as sono_power), n_fft/2 + 1 floats
+ * a frame.  SONO_ERR_INVALID for another power. */
+SONO_API int sono_stft_pull_spectrum(sono_stft *s, int power, float *out,
+                                     size_t max);
 /* One-shot: all frames of x[0..n) into out, frame-major
  * (sono_stft_frame_count() frames of sono_stft_bins() values).  Resets s
  * before and after. */
@@ -712,6 +743,20 @@ SONO_API int sono_logfreq_to_stft(const sono_logfreq *l, const float *bands,
                                   size_t frames, double power, float *out);
 
 /* ------------------------------------------------------------------------ */
+/* Filterbanks in STFT block pulls                                           */
+
+/* sono_stft_pull_spectrum (power 1 or 2) with every frame then through the
+ * mel or log-frequency filterbank on the plan's threads: n_mels (bands)
+ * floats a frame, the bits of sono_mel_apply (sono_logfreq_apply) of
+ * sono_magnitude or sono_power of sono_stft_pull's frame.  The bank must
+ * span the plan's n_fft/2 + 1 bins (else SONO_ERR_INVALID); it is only
+ * read, so one bank may serve several plans at once. */
+SONO_API int sono_stft_pull_mel(sono_stft *s, const sono_mel *m, int power,
+                                float *out, size_t max);
+SONO_API int sono_stft_pull_logfreq(sono_stft *s, const sono_logfreq *l,
+                                    int power, float *out, size_t max);
+
+/* ------------------------------------------------------------------------ */
 /* Spectral features (spectral.c)                                            */
 
 /* One value per STFT frame from its magnitude |S| (n_fft/2 + 1 values,
@@ -1088,6 +1133,11 @@ SONO_API int sono_image_read(const char *path, const sono_image_limits *l,
  * an empty value are left out: PNG cannot hold them), whole or not at all
  * (a temporary file renamed over path). */
 SONO_API int sono_png_save(const char *path, const sono_image *im);
+/* The same for pictures of few flat colours (colormapped spectrograms,
+ * plots): fast zlib compression (level 1) and no row prediction filters,
+ * which compresses such pictures smaller as well as many times faster
+ * than the defaults, and photographs worse. */
+SONO_API int sono_png_save_picture(const char *path, const sono_image *im);
 
 /* ------------------------------------------------------------------------ */
 /* Axes                                                                      */
@@ -1583,19 +1633,23 @@ SONO_API int sono_nearest_walk(const float *points, size_t n, size_t dims,
 
 /* What `sono bench` times besides the ordinary API: the floor of the STFT,
  * FFTW's batched real forward FFT alone (fftwf_plan_many_dft_r2c, planned
- * once with FFTW_ESTIMATE, single-threaded), over frames that are already
- * cut, padded and windowed; and resampling of samples in memory.
+ * once with FFTW_ESTIMATE), over frames that are already cut, padded and
+ * windowed; and resampling of samples in memory.
  *
  * The plan owns an aligned input of frames x n_fft floats (frame-major,
  * filled by the caller through sono_fft_floor_input) and an output of
  * frames x (n_fft/2 + 1) complex values; each run transforms every frame,
- * unnormalised, as numpy.fft.rfft.  The input is left as it is, so runs may
- * be repeated.  SONO_ERR_INVALID for n_fft outside [2, SONO_MAX_N_FFT] or no
- * frames, SONO_ERR_TOO_LARGE when the buffers exceed FFTW's int sizes. */
+ * unnormalised, as numpy.fft.rfft, the frames cut into one contiguous piece
+ * per thread (threads: 0 for one per online core, at most 64 and at most
+ * frames), each piece one batched plan.  The input is left as it is, so
+ * runs may be repeated.  SONO_ERR_INVALID for n_fft outside
+ * [2, SONO_MAX_N_FFT], no frames or negative threads, SONO_ERR_TOO_LARGE
+ * when the buffers exceed FFTW's int sizes. */
 typedef struct sono_fft_floor sono_fft_floor;
 
 SONO_API sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames,
-                                            int *err);
+                                            int threads, int *err);
+SONO_API int sono_fft_floor_threads(const sono_fft_floor *f);
 SONO_API float *sono_fft_floor_input(sono_fft_floor *f);
 SONO_API const sono_complex *sono_fft_floor_output(const sono_fft_floor *f);
 SONO_API void sono_fft_floor_run(sono_fft_floor *f);

@@ -321,6 +321,50 @@ const sono_audio_info *sono_source_info(const sono_source *s)
 }
 
 /* Up to max mono samples at the file's rate. */
+/* One channel of n interleaved frames of ch, or (channel < 0) their mean
+ * as numpy's: a float32 sum from 0 in channel order, then the division.
+ * Mono and stereo, nearly every file, get loops of their own, which
+ * vectorise.  Finite samples near the float32 limit can overflow that sum
+ * (numpy gives inf there); their mean itself is finite, so it is taken
+ * again in double and the promise of finite samples holds.  Found by the
+ * audio fuzzer: 24 channels of 1e38. */
+static void mix(const float *in, size_t n, int ch, int channel, float *out)
+{
+    if (channel >= 0) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = in[i * (size_t)ch + (size_t)channel];
+        return;
+    }
+    if (ch == 1) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = (0.0f + in[i]) / 1.0f;
+        return;
+    }
+    if (ch == 2) {
+        for (size_t i = 0; i < n; i++)
+            out[i] = ((0.0f + in[2 * i]) + in[2 * i + 1]) / 2.0f;
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            const float *f = in + i * (size_t)ch;
+            float sum = 0.0f;
+            for (int c = 0; c < ch; c++)
+                sum += f[c];
+            out[i] = sum / (float)ch;
+        }
+    }
+    if (sono_check_finite(out, n, NULL) == SONO_OK)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(out[i]))
+            continue;
+        const float *f = in + i * (size_t)ch;
+        double d = 0.0;
+        for (int c = 0; c < ch; c++)
+            d += f[c];
+        out[i] = (float)(d / ch);
+    }
+}
+
 static size_t read_native(sono_source *s, float *out, size_t max, int *err)
 {
     if (s->input_done)
@@ -347,29 +391,7 @@ static size_t read_native(sono_source *s, float *out, size_t max, int *err)
         s->input_done = 1;
         return 0;
     }
-    for (sf_count_t i = 0; i < n; i++) {
-        const float *f = s->interleaved + i * ch;
-        if (s->p.channel >= 0) {
-            out[i] = f[s->p.channel];
-        } else {
-            /* numpy's mean: a float32 sum, then the division. */
-            float sum = 0.0f;
-            for (int c = 0; c < ch; c++)
-                sum += f[c];
-            float mean = sum / (float)ch;
-            /* Finite samples near the float32 limit can overflow that sum
-             * (numpy gives inf there); their mean itself is finite, so it
-             * is taken again in double and the promise of finite samples
-             * holds.  Found by the audio fuzzer: 24 channels of 1e38. */
-            if (!isfinite(mean)) {
-                double d = 0.0;
-                for (int c = 0; c < ch; c++)
-                    d += f[c];
-                mean = (float)(d / ch);
-            }
-            out[i] = mean;
-        }
-    }
+    mix(s->interleaved, (size_t)n, ch, s->p.channel, out);
     s->position += n;
     if (s->remaining >= 0)
         s->remaining -= n;

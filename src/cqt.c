@@ -153,7 +153,7 @@ sono_cqt *sono_cqt_new(const sono_cqt_params *p, double sample_rate, int *err)
             goto done;
         status = SONO_ERR_NOMEM;
         if (!(o->weight = sono__malloc_array(o->hi - o->lo, sizeof *o->weight)) ||
-            !(o->fft = sono__fft_new(o->spectra.n_fft, &status)))
+            !(o->fft = sono__fft_new(o->spectra.n_fft, SONO__FFT_FORWARD, &status)))
             goto done;
         for (size_t k = o->lo; k < o->hi; k++)
             o->weight[k - o->lo] = sqrt(early_rate / o->rate) /

@@ -49,30 +49,41 @@ static void *aligned_array(size_t count, size_t size)
     return sono__malloc_aligned(bytes);
 }
 
-sono__fft *sono__fft_new(size_t n, int *err)
+sono__fft *sono__fft_new(size_t n, int directions, int *err)
 {
     sono__fft *f = sono__calloc(1, sizeof *f);
     int status = SONO_ERR_NOMEM;
     if (!f)
         goto fail;
-    if (n < 1 || n > (size_t)1 << 30) {
+    if (n < 1 || n > (size_t)1 << 30 ||
+        !(directions & (SONO__FFT_FORWARD | SONO__FFT_INVERSE))) {
         status = SONO_ERR_INVALID;
         goto fail;
     }
     f->n = n;
     f->real = aligned_array(n, sizeof(float));
     f->spectrum = aligned_array(n / 2 + 1, sizeof(fftwf_complex));
-    f->real_d = aligned_array(n, sizeof(double));
-    f->spectrum_d = aligned_array(n / 2 + 1, sizeof(fftw_complex));
-    if (!f->real || !f->spectrum || !f->real_d || !f->spectrum_d)
+    if (!f->real || !f->spectrum)
         goto fail;
+    /* Only the directions asked for: the first plan of a kind in a process
+     * costs FFTW milliseconds of set-up, and the double-precision library
+     * is not even touched by forward-only commands. */
+    if (directions & SONO__FFT_INVERSE) {
+        f->real_d = aligned_array(n, sizeof(double));
+        f->spectrum_d = aligned_array(n / 2 + 1, sizeof(fftw_complex));
+        if (!f->real_d || !f->spectrum_d)
+            goto fail;
+    }
     pthread_mutex_lock(&planner_lock);
-    f->forward = fftwf_plan_dft_r2c_1d((int)n, f->real, f->spectrum,
-                                       FFTW_ESTIMATE);
-    f->inverse_d = fftw_plan_dft_c2r_1d((int)n, f->spectrum_d, f->real_d,
-                                        FFTW_ESTIMATE);
+    if (directions & SONO__FFT_FORWARD)
+        f->forward = fftwf_plan_dft_r2c_1d((int)n, f->real, f->spectrum,
+                                           FFTW_ESTIMATE);
+    if (directions & SONO__FFT_INVERSE)
+        f->inverse_d = fftw_plan_dft_c2r_1d((int)n, f->spectrum_d, f->real_d,
+                                            FFTW_ESTIMATE);
     pthread_mutex_unlock(&planner_lock);
-    if (!f->forward || !f->inverse_d)
+    if (((directions & SONO__FFT_FORWARD) && !f->forward) ||
+        ((directions & SONO__FFT_INVERSE) && !f->inverse_d))
         goto fail;
     return f;
 fail:
@@ -114,6 +125,26 @@ sono_complex *sono__fft_spectrum(sono__fft *f)
 void sono__fft_forward(sono__fft *f)
 {
     fftwf_execute(f->forward);
+}
+
+/* Buffers aligned as the plans' own, which FFTW's new-array execute
+ * requires of other arrays; released by sono__free. */
+float *sono__fft_real_new(size_t n)
+{
+    return aligned_array(n ? n : 1, sizeof(float));
+}
+
+sono_complex *sono__fft_spectrum_new(size_t bins)
+{
+    return aligned_array(bins ? bins : 1, sizeof(fftwf_complex));
+}
+
+/* The forward plan on the caller's arrays: several threads may run one plan
+ * at once on arrays of their own, and every frame goes through the same
+ * algorithm (the same codelets), whichever thread computes it. */
+void sono__fft_forward_on(const sono__fft *f, float *real, sono_complex *spectrum)
+{
+    fftwf_execute_dft_r2c(f->forward, real, (fftwf_complex *)spectrum);
 }
 
 /* FFTW's complex-to-real transform overwrites its input; callers refill the
@@ -301,23 +332,29 @@ void sono__cfft_forward(sono__cfft *f)
 }
 
 /* -- Benchmark support: sono_fft_floor_* (public, include/sono.h) --
- * FFTW's batched real forward FFT alone, the floor under any STFT: one plan
- * of fftwf_plan_many_dft_r2c over every frame, made once on buffers the
- * object owns (aligned, so FFTW may use its SIMD codelets).  Out-of-place
- * r2c transforms preserve their input, so the same frames can be run again. */
+ * FFTW's batched real forward FFT alone, the floor under any STFT: the
+ * frames are cut into one contiguous piece per thread, as STFT block pulls
+ * cut theirs, and each piece gets a plan of fftwf_plan_many_dft_r2c, made
+ * once on buffers the object owns (aligned, so FFTW may use its SIMD
+ * codelets).  Out-of-place r2c transforms preserve their input, so the same
+ * frames can be run again. */
+#define FLOOR_MAX_THREADS 64
+
 struct sono_fft_floor {
     size_t n_fft, frames, bins;
+    int threads;
     float *in;
     fftwf_complex *out;
-    fftwf_plan plan;
+    fftwf_plan plans[FLOOR_MAX_THREADS];
 };
 
-sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int *err)
+sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int threads,
+                                   int *err)
 {
     sono_fft_floor *f = NULL;
     size_t n_in, n_out;
     int status = SONO_ERR_INVALID;
-    if (n_fft < 2 || n_fft > SONO_MAX_N_FFT || frames < 1)
+    if (n_fft < 2 || n_fft > SONO_MAX_N_FFT || frames < 1 || threads < 0)
         goto fail;
     status = SONO_ERR_TOO_LARGE;
     if (frames > INT_MAX || sono__mul_size(n_fft, frames, &n_in) ||
@@ -331,6 +368,9 @@ sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int *err)
     f->n_fft = n_fft;
     f->frames = frames;
     f->bins = n_fft / 2 + 1;
+    f->threads = sono__threads_resolve(threads);
+    if ((size_t)f->threads > frames)
+        f->threads = (int)frames;
     f->in = aligned_array(n_in, sizeof(float));
     f->out = aligned_array(n_out, sizeof(fftwf_complex));
     if (!f->in || !f->out)
@@ -338,12 +378,19 @@ sono_fft_floor *sono_fft_floor_new(size_t n_fft, size_t frames, int *err)
     memset(f->in, 0, sizeof(float) * n_in);
     int n = (int)n_fft;
     pthread_mutex_lock(&planner_lock);
-    f->plan = fftwf_plan_many_dft_r2c(1, &n, (int)frames, f->in, NULL, 1, n,
-                                      f->out, NULL, 1, (int)f->bins,
-                                      FFTW_ESTIMATE);
+    for (int w = 0; w < f->threads; w++) {
+        size_t b = frames * (size_t)w / (size_t)f->threads;
+        size_t e = frames * (size_t)(w + 1) / (size_t)f->threads;
+        f->plans[w] = fftwf_plan_many_dft_r2c(1, &n, (int)(e - b), f->in + b * n_fft,
+                                              NULL, 1, n, f->out + b * f->bins, NULL,
+                                              1, (int)f->bins, FFTW_ESTIMATE);
+        if (!f->plans[w])
+            break;
+    }
     pthread_mutex_unlock(&planner_lock);
-    if (!f->plan)
-        goto fail;
+    for (int w = 0; w < f->threads; w++)
+        if (!f->plans[w])
+            goto fail;
     return f;
 fail:
     sono_fft_floor_free(f);
@@ -362,21 +409,35 @@ const sono_complex *sono_fft_floor_output(const sono_fft_floor *f)
     return f ? (const sono_complex *)f->out : NULL;
 }
 
+/* Worker w runs piece w's plan. */
+static void floor_piece(void *ctx, size_t begin, size_t end, int worker)
+{
+    sono_fft_floor *f = ctx;
+    (void)worker;
+    for (size_t w = begin; w < end; w++)
+        fftwf_execute(f->plans[w]);
+}
+
 void sono_fft_floor_run(sono_fft_floor *f)
 {
     if (f)
-        fftwf_execute(f->plan);
+        sono__parallel_for(f->threads, (size_t)f->threads, floor_piece, f);
+}
+
+int sono_fft_floor_threads(const sono_fft_floor *f)
+{
+    return f ? f->threads : 0;
 }
 
 void sono_fft_floor_free(sono_fft_floor *f)
 {
     if (!f)
         return;
-    if (f->plan) {
-        pthread_mutex_lock(&planner_lock);
-        fftwf_destroy_plan(f->plan);
-        pthread_mutex_unlock(&planner_lock);
-    }
+    pthread_mutex_lock(&planner_lock);
+    for (int w = 0; w < f->threads; w++)
+        if (f->plans[w])
+            fftwf_destroy_plan(f->plans[w]);
+    pthread_mutex_unlock(&planner_lock);
     sono__free(f->in);
     sono__free(f->out);
     sono__free(f);

@@ -4,8 +4,10 @@
  * stored as float32, as librosa does.  SPDX-License-Identifier:
  * GPL-3.0-or-later
  *
- * Each filter is stored as its non-zero run of bins, so applying the bank
- * costs about two multiplications per bin rather than n_mels. */
+ * Each filter is stored as its non-zero run of bins, the runs packed one
+ * after the other, so applying the bank costs about two multiplications
+ * per bin rather than n_mels and reads a few kilobytes of weights, and
+ * making it touches no more memory than that. */
 #include <math.h>
 #include <string.h>
 
@@ -16,7 +18,8 @@ struct sono_mel {
     size_t n_bins;
     size_t *first;     /* first non-zero bin of each filter */
     size_t *count;     /* number of bins from first on */
-    float *weights;    /* dense n_mels x n_bins */
+    size_t *offset;    /* where each filter's run starts in weights */
+    float *weights;    /* the runs, packed */
     size_t empty;
 };
 
@@ -67,6 +70,18 @@ void sono_mel_frequencies(size_t n, double fmin, double fmax, int htk,
     }
 }
 
+/* The bins from one below lo / df to one above hi / df, within n_bins:
+ * where a triangle over (lo, hi) can be non-zero. */
+static void range(double lo, double hi, double df, size_t n_bins, size_t *first,
+                  size_t *count)
+{
+    double k_lo = floor(lo / df) - 1, k_hi = ceil(hi / df) + 2;
+    size_t k0 = k_lo > 0 ? (size_t)k_lo : 0;
+    size_t k1 = k_hi < (double)n_bins ? (size_t)k_hi : n_bins;
+    *first = k0 < k1 ? k0 : 0;
+    *count = k0 < k1 ? k1 - k0 : 0;
+}
+
 sono_mel *sono_mel_new(const sono_mel_params *p, double sample_rate,
                        size_t n_fft, int *err)
 {
@@ -87,39 +102,53 @@ sono_mel *sono_mel_new(const sono_mel_params *p, double sample_rate,
     m->n_bins = n_fft / 2 + 1;
     m->first = sono__calloc(m->n_mels, sizeof(size_t));
     m->count = sono__calloc(m->n_mels, sizeof(size_t));
-    m->weights = sono__malloc_array2(m->n_mels, m->n_bins, sizeof(float));
+    m->offset = sono__calloc(m->n_mels, sizeof(size_t));
     edges = sono__malloc_array(m->n_mels + 2, sizeof(double));
-    if (!m->first || !m->count || !m->weights || !edges)
+    if (!m->first || !m->count || !m->offset || !edges)
         goto fail;
-
     sono_mel_frequencies(m->n_mels + 2, p->fmin, f_max, p->htk, edges);
+
+    /* Bins outside (lo, hi) weigh 0: only those around each triangle are
+     * evaluated, a bin more either side for rounding. */
+    const double df = sample_rate / (double)n_fft;
+    size_t total = 0;
+    for (size_t i = 0; i < m->n_mels; i++) {
+        range(edges[i], edges[i + 2], df, m->n_bins, &m->first[i], &m->count[i]);
+        total += m->count[i];
+    }
+    if (!(m->weights = sono__malloc_array(total ? total : 1, sizeof(float))))
+        goto fail;
+    size_t used = 0;
     for (size_t i = 0; i < m->n_mels; i++) {
         double lo = edges[i], mid = edges[i + 1], hi = edges[i + 2];
         double enorm = p->norm == SONO_MEL_NORM_SLANEY ? 2.0 / (hi - lo) : 1.0;
-        float *row = m->weights + i * m->n_bins;
-        size_t first = m->n_bins, last = 0;
-        for (size_t k = 0; k < m->n_bins; k++) {
+        size_t k0 = m->first[i], n = m->count[i], nz_first = n, nz_last = 0;
+        float *run = m->weights + used;
+        for (size_t j = 0; j < n; j++) {
             /* numpy.fft.rfftfreq: k * sr / n_fft */
-            double f = (double)k * (sample_rate / (double)n_fft);
+            double f = (double)(k0 + j) * df;
             double lower = (f - lo) / (mid - lo);
             double upper = (hi - f) / (hi - mid);
             double w = fmax(0.0, fmin(lower, upper));
-            row[k] = (float)(w * enorm);
-            if (row[k] != 0.0f) {
-                if (first == m->n_bins)
-                    first = k;
-                last = k;
+            run[j] = (float)(w * enorm);
+            if (run[j] != 0.0f) {
+                if (nz_first == n)
+                    nz_first = j;
+                nz_last = j;
             }
         }
-        if (first == m->n_bins) {
+        m->offset[i] = used;
+        if (nz_first == n) {
             m->empty++;
-            first = 0;
-            last = 0;
+            m->first[i] = 0;
             m->count[i] = 0;
-        } else {
-            m->count[i] = last - first + 1;
+            continue;
         }
-        m->first[i] = first;
+        /* Keep the non-zero run only. */
+        m->first[i] = k0 + nz_first;
+        m->count[i] = nz_last - nz_first + 1;
+        memmove(run, run + nz_first, m->count[i] * sizeof *run);
+        used += m->count[i];
     }
     sono__free(edges);
     return m;
@@ -137,6 +166,7 @@ void sono_mel_free(sono_mel *m)
         return;
     sono__free(m->first);
     sono__free(m->count);
+    sono__free(m->offset);
     sono__free(m->weights);
     sono__free(m);
 }
@@ -158,17 +188,42 @@ size_t sono_mel_empty_filters(const sono_mel *m)
 
 void sono_mel_weights(const sono_mel *m, float *out)
 {
-    memcpy(out, m->weights, m->n_mels * m->n_bins * sizeof(float));
+    memset(out, 0, m->n_mels * m->n_bins * sizeof(float));
+    for (size_t i = 0; i < m->n_mels; i++)
+        memcpy(out + i * m->n_bins + m->first[i], m->weights + m->offset[i],
+               m->count[i] * sizeof(float));
 }
 
+/* Each band's sum runs over its bins in order, in double, here and in
+ * sono__mel_apply_group, so that both give the same bits. */
 void sono_mel_apply(const sono_mel *m, const float *spectrum, float *out)
 {
     for (size_t i = 0; i < m->n_mels; i++) {
-        const float *w = m->weights + i * m->n_bins + m->first[i];
+        const float *w = m->weights + m->offset[i];
         const float *x = spectrum + m->first[i];
         double sum = 0.0;
         for (size_t k = 0; k < m->count[i]; k++)
             sum += (double)w[k] * (double)x[k];
         out[i] = (float)sum;
+    }
+}
+
+/* One frame's band sum is a chain of additions, each waiting on the one
+ * before; SONO__MEL_GROUP frames side by side make as many independent
+ * chains, and a vector's lanes.  xt holds the frames' spectra bin-major:
+ * bin k of frame g at xt[k * SONO__MEL_GROUP + g]. */
+SONO__VECTOR_CLONES
+void sono__mel_apply_group(const sono_mel *m, const float *xt, size_t n, float *out,
+                           size_t stride)
+{
+    for (size_t i = 0; i < m->n_mels; i++) {
+        const float *w = m->weights + m->offset[i];
+        const float *x = xt + m->first[i] * SONO__MEL_GROUP;
+        double sum[SONO__MEL_GROUP] = {0};
+        for (size_t k = 0; k < m->count[i]; k++)
+            for (size_t g = 0; g < SONO__MEL_GROUP; g++)
+                sum[g] += (double)w[k] * (double)x[k * SONO__MEL_GROUP + g];
+        for (size_t g = 0; g < n; g++)
+            out[g * stride + i] = (float)sum[g];
     }
 }

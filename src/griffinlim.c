@@ -130,7 +130,7 @@ sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
         !g->t || (gamma != 1.0 && !g->d) || !g->fft)
         goto fail;
     for (int w = 0; w < g->threads; w++) {
-        if (!(g->fft[w] = sono__fft_new(g->n_fft, &status)))
+        if (!(g->fft[w] = sono__fft_new(g->n_fft, SONO__FFT_FORWARD, &status)))
             goto fail;
         if ((status = sono__fft_plan_inverse_float(g->fft[w])) != SONO_OK)
             goto fail;

@@ -103,7 +103,7 @@ sono_icqt *sono_icqt_new(const sono_cqt_params *p, double sample_rate, int *err)
             goto done;
         status = SONO_ERR_NOMEM;
         if (!(o->weight = sono__malloc_array(s->rows, sizeof *o->weight)) ||
-            !(o->fft = sono__fft_new(s->n_fft, &status)))
+            !(o->fft = sono__fft_new(s->n_fft, SONO__FFT_INVERSE, &status)))
             goto done;
         for (size_t r = 0; r < s->rows; r++) {
             double energy = 0.0, len = sono__cqt_length(&b, o->lo + r, sample_rate);

@@ -31,13 +31,25 @@ void *sono__malloc_array2(size_t a, size_t b, size_t size);
 /* The one place that talks to the FFT library (fft.c).  A plan owns an
  * aligned real buffer of n values and a complex buffer of n/2 + 1 values;
  * forward reads the first and writes the second, inverse the other way round
- * (unnormalised: the caller divides by n). */
+ * (unnormalised: the caller divides by n).  `directions` says which of
+ * sono__fft_forward (SONO__FFT_FORWARD) and the double-precision
+ * sono__fft_inverse (SONO__FFT_INVERSE) will be called; the float inverse
+ * is made on its first use either way. */
+enum { SONO__FFT_FORWARD = 1, SONO__FFT_INVERSE = 2 };
 typedef struct sono__fft sono__fft;
-sono__fft *sono__fft_new(size_t n, int *err);
+sono__fft *sono__fft_new(size_t n, int directions, int *err);
 void sono__fft_free(sono__fft *f);
 float *sono__fft_real(sono__fft *f);
 sono_complex *sono__fft_spectrum(sono__fft *f);
 void sono__fft_forward(sono__fft *f);
+/* The forward transform of real[n] into spectrum[n/2 + 1] on arrays other
+ * than the plan's own, made by sono__fft_real_new / sono__fft_spectrum_new
+ * (FFTW needs them aligned as the plan's) and released with sono__free.
+ * Thread-safe: concurrent calls on different arrays share the plan and give
+ * the same bits as sono__fft_forward. */
+float *sono__fft_real_new(size_t n);
+sono_complex *sono__fft_spectrum_new(size_t bins);
+void sono__fft_forward_on(const sono__fft *f, float *real, sono_complex *spectrum);
 void sono__fft_inverse(sono__fft *f);
 /* The same in single precision, for iterative phase reconstruction: its
  * plan is made by sono__fft_plan_inverse_float (SONO_ERR_NOMEM if FFTW
@@ -96,6 +108,17 @@ int sono__resample(sono__resampler *r, const float *in, size_t n_in,
 typedef void (*sono__range_fn)(void *ctx, size_t begin, size_t end, int worker);
 int sono__threads_resolve(int threads);
 void sono__parallel_for(int threads, size_t n, sono__range_fn fn, void *ctx);
+/* The same loop on threads started once (pool.c): sono__pool_new starts
+ * threads - 1 workers (threads <= 0: one per core), which wait until
+ * sono__pool_free.  sono__pool_for cuts [0, n) into `pieces` pieces (at most
+ * the pool's threads) exactly as sono__parallel_for does and returns when
+ * all are done; the caller runs piece 0.  A NULL pool runs the loop on the
+ * caller.  One loop at a time per pool. */
+typedef struct sono__pool sono__pool;
+sono__pool *sono__pool_new(int threads, int *err);
+void sono__pool_free(sono__pool *p);
+int sono__pool_threads(const sono__pool *p);
+void sono__pool_for(sono__pool *p, int pieces, size_t n, sono__range_fn fn, void *ctx);
 
 /* Griffin-Lim iterations (griffinlim.c) on a frames x bins magnitude that
  * must outlive the object; alpha, beta, gamma as documented there. */
@@ -113,6 +136,27 @@ void sono__gla_result(const sono__gla *g, sono_complex *out);
  * is serial, the conversion to complex uses `threads` workers. */
 int sono__pghi_phase(const sono_stft_params *p, const float *mag,
                      size_t frames, int threads, sono_complex *out);
+
+/* A function whose loops are exactly rounded IEEE arithmetic (+, *, /,
+ * sqrt, conversions; never contracted into FMAs: -ffp-contract=off) gives
+ * the same bits at any vector width.  On x86-64, GCC compiles such a
+ * function for AVX-512 and AVX2 as well as the baseline SSE2, and the
+ * widest the CPU has is chosen when the library is loaded (target_clones,
+ * an ifunc): twice to four times the values per instruction in the STFT's
+ * magnitudes, windows and dB conversion. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SONO__VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SONO__VECTOR_CLONES
+#endif
+
+/* The mel bank (filterbank.c) on SONO__MEL_GROUP frames at once, their
+ * spectra bin-major in xt (bin k of frame g at xt[k * SONO__MEL_GROUP + g];
+ * all SONO__MEL_GROUP columns are read, the first n written): frame g's
+ * bands to out[g * stride ...], the bits of sono_mel_apply. */
+#define SONO__MEL_GROUP 8
+void sono__mel_apply_group(const sono_mel *m, const float *xt, size_t n, float *out,
+                           size_t stride);
 
 /* Sizes of the stft plans, shared with istft.c. */
 size_t sono__pad_left(const sono_stft_params *p);

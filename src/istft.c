@@ -65,7 +65,7 @@ sono_istft *sono_istft_new(const sono_stft_params *params, size_t length,
     if (!s->window || !s->acc || !s->wss)
         goto fail;
     sono_window_fill(p.window, p.win_length, p.n_fft, s->window);
-    if (!(s->fft = sono__fft_new(p.n_fft, &status)))
+    if (!(s->fft = sono__fft_new(p.n_fft, SONO__FFT_INVERSE, &status)))
         goto fail;
     s->frame_limit = (size_t)-1;
     s->emit = s->pad;

@@ -3,8 +3,12 @@
  * optional sinusoidal liftering, as librosa.feature.mfcc.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * n_mfcc is small (13 to 40), so the DCT is a precomputed n_mfcc x n_mels
- * matrix with the liftering folded into its rows. */
+ * n_mfcc is small (13 to 40), so the DCT is a precomputed matrix with the
+ * liftering folded into it.  It is stored transposed, n_mels x n_mfcc, so
+ * that a frame is summed for all coefficients at once: each coefficient's
+ * sum still runs over the bands in order, but the coefficients' additions
+ * are independent and vectorise, where one dot product per coefficient
+ * waits on its own chain of additions. */
 #include <math.h>
 
 #include "internal.h"
@@ -12,7 +16,7 @@
 struct sono_mfcc {
     size_t n_mels;
     size_t n_mfcc;
-    double *basis;   /* n_mfcc x n_mels */
+    double *basis;   /* n_mels x n_mfcc: basis[n * n_mfcc + k] */
 };
 
 sono_mfcc *sono_mfcc_new(size_t n_mels, size_t n_mfcc, double lifter, int *err)
@@ -37,7 +41,7 @@ sono_mfcc *sono_mfcc_new(size_t n_mels, size_t n_mfcc, double lifter, int *err)
         if (lifter > 0)
             lift += 0.5 * lifter * sin(pi * (double)(k + 1) / lifter);
         for (size_t n = 0; n < n_mels; n++)
-            m->basis[k * n_mels + n] =
+            m->basis[n * n_mfcc + k] =
                 norm * lift *
                 cos(pi * (double)k * (2.0 * (double)n + 1.0) /
                     (2.0 * (double)n_mels));
@@ -58,13 +62,22 @@ void sono_mfcc_free(sono_mfcc *m)
     sono__free(m);
 }
 
+/* Coefficients summed at once; a chunk's sums stay in registers or L1. */
+#define CHUNK 32
+
+SONO__VECTOR_CLONES
 void sono_mfcc_apply(const sono_mfcc *m, const float *mel_db, float *out)
 {
-    for (size_t k = 0; k < m->n_mfcc; k++) {
-        const double *b = m->basis + k * m->n_mels;
-        double sum = 0.0;
-        for (size_t n = 0; n < m->n_mels; n++)
-            sum += b[n] * (double)mel_db[n];
-        out[k] = (float)sum;
+    for (size_t k0 = 0; k0 < m->n_mfcc; k0 += CHUNK) {
+        size_t kn = m->n_mfcc - k0 < CHUNK ? m->n_mfcc - k0 : CHUNK;
+        double sum[CHUNK] = {0};
+        for (size_t n = 0; n < m->n_mels; n++) {
+            const double *b = m->basis + n * m->n_mfcc + k0;
+            double x = (double)mel_db[n];
+            for (size_t k = 0; k < kn; k++)
+                sum[k] += b[k] * x;
+        }
+        for (size_t k = 0; k < kn; k++)
+            out[k0 + k] = (float)sum[k];
     }
 }

@@ -248,7 +248,9 @@ static const uint8_t color_types[5] = {
     0, SPNG_COLOR_TYPE_GRAYSCALE, SPNG_COLOR_TYPE_GRAYSCALE_ALPHA,
     SPNG_COLOR_TYPE_TRUECOLOR, SPNG_COLOR_TYPE_TRUECOLOR_ALPHA};
 
-int sono_png_save(const char *path, const sono_image *im)
+/* Saves with zlib's `level` (-1 its default) and, unless `filters` is 0,
+ * libspng's choice among PNG's row prediction filters. */
+static int save(const char *path, const sono_image *im, int level, int filters)
 {
     if (!path || !im || !im->pixels || im->channels < 1 || im->channels > 4 ||
         (im->depth != 8 && im->depth != 16))
@@ -271,7 +273,9 @@ int sono_png_save(const char *path, const sono_image *im)
     h.height = im->height;
     h.bit_depth = (uint8_t)im->depth;
     h.color_type = color_types[im->channels];
-    if (spng_set_png_file(ctx, out.fp) || spng_set_ihdr(ctx, &h))
+    if (spng_set_png_file(ctx, out.fp) || spng_set_ihdr(ctx, &h) ||
+        (level >= 0 && spng_set_option(ctx, SPNG_IMG_COMPRESSION_LEVEL, level)) ||
+        (!filters && spng_set_option(ctx, SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_NONE)))
         status = SONO_ERR_NOMEM;
     if (status == SONO_OK)
         status = set_text(ctx, im);
@@ -287,4 +291,18 @@ int sono_png_save(const char *path, const sono_image *im)
         return sono__atomic_commit(&out);
     sono__atomic_abort(&out);
     return alloc_failed ? SONO_ERR_NOMEM : status;
+}
+
+int sono_png_save(const char *path, const sono_image *im)
+{
+    return save(path, im, -1, 1);
+}
+
+/* Measured on a 224 x 224 magma mel spectrogram: zlib's default level
+ * with filters, 76 kB in 10.5 ms; level 1 without filters, 58 kB in
+ * 1.3 ms (colormapped rows predict badly, and the filter heuristic picks
+ * against the repeats deflate finds). */
+int sono_png_save_picture(const char *path, const sono_image *im)
+{
+    return save(path, im, 1, 0);
 }

@@ -48,13 +48,34 @@ void sono_signal_mix(const sono_signal *sig, float *out)
     }
 }
 
+/* Whether any of n values is infinite or NaN (all exponent bits set):
+ * no early exit, so that the loop vectorises. */
+static int any_nonfinite(const float *x, size_t n)
+{
+    uint32_t bad = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t b;
+        memcpy(&b, &x[i], sizeof b);
+        bad |= (b & 0x7f800000u) == 0x7f800000u;
+    }
+    return bad != 0;
+}
+
+/* Every sample decoded passes here: chunks are scanned whole, and only a
+ * chunk with a bad value is searched for its first one. */
 int sono_check_finite(const float *x, size_t n, size_t *where)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(x[i])) {
-            if (where)
-                *where = i;
-            return SONO_ERR_NONFINITE;
+    const size_t chunk = 4096;
+    for (size_t c = 0; c < n; c += chunk) {
+        size_t m = n - c < chunk ? n - c : chunk;
+        if (!any_nonfinite(x + c, m))
+            continue;
+        for (size_t i = c; i < c + m; i++) {
+            if (!isfinite(x[i])) {
+                if (where)
+                    *where = i;
+                return SONO_ERR_NONFINITE;
+            }
         }
     }
     return SONO_OK;

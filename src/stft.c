@@ -6,34 +6,12 @@
  * Memory is fixed at creation.  The plan keeps the first n_fft + 1 samples
  * (the mirror images the first frames need) and a window of recent samples
  * that starts one sample before the next frame: that is enough for every
- * index the end padding reflects (see frame_ready and read_padded). */
+ * index the end padding reflects (see sono__stft_frame_ready and
+ * sono__stft_read_frame).  A plan made for block pulls holds a block's
+ * frames more; stft_block.c computes the frames. */
 #include <string.h>
 
-#include "internal.h"
-
-struct sono_stft {
-    sono_stft_params p;
-    size_t n_bins;
-    size_t pad;
-    float *window;
-    sono__fft *fft;
-
-    float *head;        /* samples [0, head_len) */
-    size_t head_cap;
-    size_t head_len;
-
-    float *buf;         /* samples [buf_start, buf_start + buf_len) */
-    size_t buf_cap;
-    size_t buf_start;
-    size_t buf_len;
-
-    size_t total;       /* samples pushed */
-    int finished;
-    size_t next_frame;
-    size_t n_frames;    /* known after finish */
-    long long tail_origin; /* where the end reflection starts, see finish */
-    int end_status;     /* error found at finish, reported by pull */
-};
+#include "stft_internal.h"
 
 void sono_stft_params_default(sono_stft_params *p)
 {
@@ -103,15 +81,39 @@ const char *sono_pad_mode_name(sono_pad_mode m)
     return (unsigned)m <= SONO_PAD_EDGE ? pad_names[m] : "unknown";
 }
 
+/* One frame per block is the streaming plan: it buffers no more than one
+ * frame needs, and computes frames on the calling thread. */
 sono_stft *sono_stft_new(const sono_stft_params *params, int *err)
+{
+    return sono_stft_new_block(params, 1, 1, err);
+}
+
+#define MAX_BLOCK 65536
+#define DEFAULT_BLOCK 256
+
+sono_stft *sono_stft_new_block(const sono_stft_params *params, size_t block,
+                               int threads, int *err)
 {
     int status = SONO_ERR_INVALID;
     sono_stft *s = NULL;
     sono_stft_params p;
-    if (!params)
+    size_t room;
+    if (!params || block > MAX_BLOCK || threads < 0)
         goto fail;
     p = *params;
     if ((status = sono_stft_params_resolve(&p)) != SONO_OK)
+        goto fail;
+    if (block == 0)
+        block = DEFAULT_BLOCK;
+    threads = sono__threads_resolve(threads);
+    if ((size_t)threads > block)
+        threads = (int)block;
+    /* A block's frames, the sample before them, and room for a block of
+     * input: block * hop + 2 n_fft + 1 samples (with one frame a block,
+     * the streaming plan's 2 n_fft + hop + 1). */
+    status = SONO_ERR_TOO_LARGE;
+    if (sono__mul_size(block, p.hop_length, &room) ||
+        room > SIZE_MAX / sizeof(float) - 2 * p.n_fft - 1)
         goto fail;
     status = SONO_ERR_NOMEM;
     if (!(s = sono__calloc(1, sizeof *s)))
@@ -119,16 +121,29 @@ sono_stft *sono_stft_new(const sono_stft_params *params, int *err)
     s->p = p;
     s->n_bins = sono_stft_bins(&p);
     s->pad = sono__pad_left(&p);
+    s->block = block;
     s->head_cap = p.n_fft + 1;
-    /* A frame, the sample before it, and room for a block of input. */
-    s->buf_cap = 2 * p.n_fft + p.hop_length + 1;
+    s->buf_cap = room + 2 * p.n_fft + 1;
     s->window = sono__malloc_array(p.n_fft, sizeof(float));
     s->head = sono__malloc_array(s->head_cap, sizeof(float));
     s->buf = sono__malloc_array(s->buf_cap, sizeof(float));
-    if (!s->window || !s->head || !s->buf)
+    s->workers = sono__calloc((size_t)threads, sizeof *s->workers);
+    if (!s->window || !s->head || !s->buf || !s->workers)
         goto fail;
+    s->threads = threads;
+    for (int w = 0; w < threads; w++) {
+        sono__stft_worker *k = &s->workers[w];
+        k->real = sono__fft_real_new(p.n_fft);
+        k->spectrum = sono__fft_spectrum_new(s->n_bins);
+        k->values = sono__malloc_array(s->n_bins, sizeof(float));
+        k->group = sono__calloc(s->n_bins, SONO__MEL_GROUP * sizeof(float));
+        if (!k->real || !k->spectrum || !k->values || !k->group)
+            goto fail;
+    }
     sono_window_fill(p.window, p.win_length, p.n_fft, s->window);
-    if (!(s->fft = sono__fft_new(p.n_fft, &status)))
+    if (!(s->fft = sono__fft_new(p.n_fft, SONO__FFT_FORWARD, &status)))
+        goto fail;
+    if (threads > 1 && !(s->pool = sono__pool_new(threads, &status)))
         goto fail;
     return s;
 fail:
@@ -142,11 +157,29 @@ void sono_stft_free(sono_stft *s)
 {
     if (!s)
         return;
+    sono__pool_free(s->pool);
     sono__fft_free(s->fft);
+    for (int w = 0; s->workers && w < s->threads; w++) {
+        sono__free(s->workers[w].real);
+        sono__free(s->workers[w].spectrum);
+        sono__free(s->workers[w].values);
+        sono__free(s->workers[w].group);
+    }
+    sono__free(s->workers);
     sono__free(s->window);
     sono__free(s->head);
     sono__free(s->buf);
     sono__free(s);
+}
+
+size_t sono_stft_block(const sono_stft *s)
+{
+    return s ? s->block : 0;
+}
+
+int sono_stft_threads(const sono_stft *s)
+{
+    return s ? s->threads : 0;
 }
 
 const sono_stft_params *sono_stft_get_params(const sono_stft *s)
@@ -235,7 +268,7 @@ int sono_stft_finish(sono_stft *s)
 
 /* Maps an index outside [0, n) into it by the pad mode; -1 means zero.
  * n < 0 means the length is not known yet: then only indices before the
- * start are asked for, and frame_ready has made sure that a single
+ * start are asked for, and sono__stft_frame_ready has made sure that a single
  * reflection lands on a sample that has arrived. */
 static long long pad_index(sono_pad_mode mode, long long i, long long n)
 {
@@ -263,7 +296,7 @@ static float sample_at(const sono_stft *s, long long j)
 /* Before finish, a frame may be computed once every index it reads (directly
  * or mirrored) has arrived; the signal's end is then still unknown, so a
  * frame whose end lies beyond the samples so far must wait. */
-static int frame_ready(const sono_stft *s, size_t t)
+int sono__stft_frame_ready(const sono_stft *s, size_t t)
 {
     if (s->finished)
         return t < s->n_frames;
@@ -274,12 +307,27 @@ static int frame_ready(const sono_stft *s, size_t t)
     return start >= 0 || s->p.pad_mode == SONO_PAD_CONSTANT || -start < total;
 }
 
-static void read_frame(const sono_stft *s, size_t t, float *out)
+/* The windowed samples of a frame that needs no padding. */
+SONO__VECTOR_CLONES
+static void windowed(const float *x, const float *w, float *out, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        out[k] = x[k] * w[k];
+}
+
+void sono__stft_read_frame(const sono_stft *s, size_t t, float *out)
 {
     long long start = frame_start(s, t);
     long long n = s->finished ? (long long)s->total : -1;
     const float *w = s->window;
-    for (size_t k = 0; k < s->p.n_fft; k++) {
+    size_t n_fft = s->p.n_fft;
+    /* Most frames lie inside the buffered samples: nothing to pad. */
+    if (start >= (long long)s->buf_start &&
+        start + (long long)n_fft <= (long long)(s->buf_start + s->buf_len)) {
+        windowed(s->buf + ((size_t)start - s->buf_start), w, out, n_fft);
+        return;
+    }
+    for (size_t k = 0; k < n_fft; k++) {
         long long i = start + (long long)k;
         float v;
         if (i >= 0 && (n < 0 || i < n)) {
@@ -295,21 +343,6 @@ static void read_frame(const sono_stft *s, size_t t, float *out)
     }
 }
 
-int sono_stft_pull(sono_stft *s, sono_complex *out)
-{
-    if (!s || !out)
-        return SONO_ERR_INVALID;
-    if (s->finished && s->end_status != SONO_OK)
-        return s->end_status;
-    if (!frame_ready(s, s->next_frame))
-        return 0;
-    read_frame(s, s->next_frame, sono__fft_real(s->fft));
-    sono__fft_forward(s->fft);
-    memcpy(out, sono__fft_spectrum(s->fft), s->n_bins * sizeof *out);
-    s->next_frame++;
-    return 1;
-}
-
 int sono_stft_run(sono_stft *s, const float *x, size_t n, sono_complex *out)
 {
     size_t expected, done = 0;
@@ -321,12 +354,12 @@ int sono_stft_run(sono_stft *s, const float *x, size_t n, sono_complex *out)
         size_t used = sono_stft_push(s, x, n);
         x += used;
         n -= used;
-        while ((r = sono_stft_pull(s, out + done * s->n_bins)) == 1)
-            done++;
+        while ((r = sono_stft_pull_block(s, out + done * s->n_bins, s->block)) > 0)
+            done += (size_t)r;
     }
     sono_stft_finish(s);
-    while ((r = sono_stft_pull(s, out + done * s->n_bins)) == 1)
-        done++;
+    while ((r = sono_stft_pull_block(s, out + done * s->n_bins, s->block)) > 0)
+        done += (size_t)r;
     sono_stft_reset(s);
     if (r < 0)
         return r;

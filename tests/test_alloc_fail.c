@@ -1,5 +1,6 @@
 /* Failing allocations along the main paths, as FLAC's and libpng's tests do
- * it: each path (decode and STFT, mel and dB into a .npy, a rendered PNG
+ * it: each path (decode and STFT, block pulls of mel bands on 1 and 2
+ * threads, mel and dB into a .npy, a rendered PNG
  * with axes, the lossless spectrogram image written and read, phase
  * reconstruction from a mel spectrogram on 1 and 2 threads, the streaming
  * inverse STFT) is run once to count its N allocations, then N times with
@@ -130,6 +131,38 @@ static int path_stft(const fixture *fx, bytes *d)
             bytes_add(d, frame, sizeof frame);
     }
 done:
+    sono_stft_free(st);
+    sono_source_close(src);
+    return err;
+}
+
+/* The same through a block plan of 16 frames on fx->threads threads, mel
+ * bands pulled (what `sono mel` does). */
+static int path_blocks(const fixture *fx, bytes *d)
+{
+    int err = SONO_OK, r = 0;
+    sono_source *src = sono_source_open(fx->clip, &fx->source, &err);
+    sono_stft *st = src ? sono_stft_new_block(&fx->stft, 16, fx->threads, &err) : NULL;
+    sono_mel *mel = st ? sono_mel_new(&fx->mel, RATE, N_FFT, &err) : NULL;
+    float block[1000], bands[16 * N_MELS];
+    if (!mel)
+        goto done;
+    size_t n;
+    while (r >= 0 && (n = sono_source_read(src, block, 1000, &err)) > 0) {
+        for (size_t used = 0; r >= 0 && used < n;) {
+            used += sono_stft_push(st, block + used, n - used);
+            while ((r = sono_stft_pull_mel(st, mel, 2, bands, 16)) > 0)
+                bytes_add(d, bands, (size_t)r * N_MELS * sizeof(float));
+        }
+    }
+    if (err == SONO_OK && r >= 0)
+        err = sono_stft_finish(st);
+    while (err == SONO_OK && (r = sono_stft_pull_mel(st, mel, 2, bands, 16)) > 0)
+        bytes_add(d, bands, (size_t)r * N_MELS * sizeof(float));
+    if (err == SONO_OK && r < 0)
+        err = r;
+done:
+    sono_mel_free(mel);
     sono_stft_free(st);
     sono_source_close(src);
     return err;
@@ -673,7 +706,7 @@ int main(int argc, char **argv)
     if (setup(&fx, argv[1], argv[2]) != 0)
         return 1;
     fx.threads = 1;
-    bytes b[9] = {{0}};
+    bytes b[11] = {{0}};
     run_path("stft", path_stft, &fx, &b[0]);
     run_path("load", path_load, &fx, &b[1]);
     run_path("mel", path_mel, &fx, &b[2]);
@@ -681,12 +714,16 @@ int main(int argc, char **argv)
     run_path("lossless-write", path_lossless_write, &fx, &b[4]);
     run_path("lossless-read", path_lossless_read, &fx, &b[5]);
     run_path("invert", path_invert, &fx, &b[6]);
+    run_path("blocks", path_blocks, &fx, &b[9]);
     fx.threads = 2;
     run_path("invert-2threads", path_invert, &fx, &b[7]);
     run_path("istft", path_istft, &fx, &b[8]);
+    run_path("blocks-2threads", path_blocks, &fx, &b[10]);
     CHECK(bytes_equal(&b[6], &b[7]), "invert: 1 and 2 threads differ from byte %zu",
           first_difference(&b[6], &b[7]));
-    for (int i = 0; i < 9; i++)
+    CHECK(bytes_equal(&b[9], &b[10]), "blocks: 1 and 2 threads differ from byte %zu",
+          first_difference(&b[9], &b[10]));
+    for (int i = 0; i < 11; i++)
         bytes_free(&b[i]);
     teardown(&fx);
     printf("%.2f s in all\n", now() - t0);
