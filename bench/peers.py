@@ -283,7 +283,7 @@ def main(argv):
         print(f"sono stft / fft-floor: {sono_floor[0] / sono_floor[1]:.2f}")
     print(f"input: {ours['input']}, {ours['rate']:g} Hz, {ours['seconds']:.1f} s, "
           f"{ours['frames']} frames; median of {args.runs} runs after 1 warm-up; "
-          f"{os.cpu_count()} cores; sono: {sono_threads} thread(s) (cqt, resample: 1); "
+          f"{os.cpu_count()} cores; sono: {sono_threads} thread(s) (resample: 1); "
           f"torch: {torch_threads} thread(s); numpy: its own "
           f"(single-threaded FFTs, OpenBLAS threads for products); "
           f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f}; "

@@ -185,6 +185,7 @@ typedef struct cqt_state {
     const float *x;
     size_t n;
     sono_complex *out;   /* frames x bins */
+    int threads;
 } cqt_state;
 
 static void cqt_release(void *state)
@@ -217,6 +218,7 @@ static int cqt_setup(const bench_input *in, void **state)
     sono_cqt *c = sono_cqt_new(&p, BENCH_RATE_22K, &err);
     if (!c)
         return err;
+    s->threads = in->threads;
     size_t frames = sono_cqt_frames(c, s->n);
     sono_cqt_free(c);
     if (frames == 0)
@@ -232,6 +234,7 @@ static int cqt_run(void *state)
     sono_cqt_params p;
     int err = SONO_OK;
     bench_cqt_params(&p);
+    p.threads = s->threads;
     sono_cqt *c = sono_cqt_new(&p, BENCH_RATE_22K, &err);
     if (!c)
         return err;

@@ -37,7 +37,7 @@ static void help(void)
            "  --runs N             timed runs after the warm-up, 1 to %d (default: 5)\n"
            "  --threads N          worker threads of stft, mel, mfcc, griffinlim and\n"
            "                       fft-floor, 1 to 64 (default: SONO_THREADS, else all\n"
-           "                       cores); cqt and resample are single-threaded\n"
+           "                       cores); resample is single-threaded\n"
            "  --json               one JSON object: the median ms of every workload (null\n"
            "                       when not available), every run's ms, runs, input,\n"
            "                       rate, samples, frames, threads\n\n"
@@ -221,7 +221,7 @@ int cmd_bench(int argc, char **argv)
     int done_ok[16] = {0};
     if (!json)
         printf("sono bench: %s, %.0f Hz, %.2f s (%zu samples, %zu frames); median of %zu "
-               "run%s after 1 warm-up; %d thread%s (cqt and resample single-threaded)\n", input, in.rate,
+               "run%s after 1 warm-up; %d thread%s (resample single-threaded)\n", input, in.rate,
                (double)in.n / in.rate, in.n, frames, runs, runs == 1 ? "" : "s", n_threads,
                n_threads == 1 ? "" : "s");
     for (size_t i = 0; i < bench_workload_count; i++) {

@@ -21,7 +21,10 @@ static void help(void)
            "first odd hop (slower below).\n\n"
            "output:\n"
            "  -o, --output FILE    the .npy to write (required)\n"
-           "  --magnitude          |C|\n\n"
+           "  --magnitude          |C|\n"
+           "  --threads N          worker threads, 1 to 64, each octave's frames split among\n"
+           "                       them; the output is the same for any number (default:\n"
+           "                       SONO_THREADS, else all cores)\n\n"
            "%s\n%s", cli_help_cqt, cli_help_audio);
 }
 
@@ -39,7 +42,7 @@ int cmd_cqt(int argc, char **argv)
             return 0;
         }
         if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
-            (m = cli_parse_cqt(&a, &q))) {
+            (m = cli_parse_cqt(&a, &q)) || (m = cli_parse_threads(&a, &c))) {
             if (m < 0)
                 return EXIT_USAGE;
             continue;
@@ -51,7 +54,7 @@ int cmd_cqt(int argc, char **argv)
         if (cli_parse_positional(&a, &c) < 0)
             return EXIT_USAGE;
     }
-    if (cli_check_paths(&c, 1))
+    if (cli_check_paths(&c, 1) || cli_check_threads(&c))
         return EXIT_USAGE;
     if (cli_check_output(&c))
         return EXIT_FAIL;

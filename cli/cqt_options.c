@@ -120,7 +120,9 @@ int cli_cqt_compute(const cli_common *c, const cli_cqt *q, size_t max_frames,
     status = cli_read_pass(c, src, gather_block, &g, &count);
     sono_source_close(src);
     int err = SONO_OK;
-    sono_cqt *plan = status ? NULL : sono_cqt_new(&q->params, *rate, &err);
+    sono_cqt_params params = q->params;
+    params.threads = c->threads;  /* 0: one per core */
+    sono_cqt *plan = status ? NULL : sono_cqt_new(&params, *rate, &err);
     if (!status && !plan) {
         cli_error(c->input, "cannot plan the CQT: %s", sono_strerror(err));
         status = EXIT_FAIL;

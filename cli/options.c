@@ -220,7 +220,7 @@ int cli_parse_stft(cli_args *a, cli_common *c)
 }
 
 const char cli_help_threads[] =
-    "  --threads N          STFT worker threads, 1 to 64; the output is the same for\n"
+    "  --threads N          STFT (and CQT) worker threads, 1 to 64; the output is the same for\n"
     "                       any number (default: SONO_THREADS, else all cores)\n";
 
 int cli_parse_threads(cli_args *a, cli_common *c)

@@ -1028,6 +1028,10 @@ typedef struct sono_cqt_params {
     size_t bins_per_octave; /* 1..SONO_CQT_MAX_BINS (default 12) */
     double fmin;            /* Hz, above 0 (default SONO_CQT_C1) */
     size_t hop_length;      /* at least 1 (default 512) */
+    int threads;            /* sono_cqt_run's worker threads: 1 (default), 0 or
+                               less for one per core; the frames of an octave
+                               are split among them and the output is the same,
+                               bit for bit, for any number */
 } sono_cqt_params;
 
 SONO_API void sono_cqt_params_default(sono_cqt_params *p);

@@ -21,6 +21,9 @@
 
 #include "cqt_internal.h"
 
+/* The most threads sono_cqt_run uses (their FFT buffers are on the stack). */
+#define SONO__CQT_MAX_THREADS 64
+
 typedef struct octave {
     size_t lo, hi;              /* its bins */
     double rate;                /* of its signal */
@@ -193,22 +196,35 @@ size_t sono_cqt_min_samples(const sono_cqt *c)
 }
 
 /* One octave's bins for every frame: its filters' spectra times the FFT of
- * each centred, zero-padded frame of y. */
-static void respond(const octave *o, const float *y, size_t len, size_t frames,
-                    size_t n_bins, sono_complex *out)
+ * each centred, zero-padded frame of y.  The frames are split among the
+ * threads, each with FFT buffers of its own (the plan is shared:
+ * sono__fft_forward_on), so every frame is computed the same way whatever
+ * the thread count. */
+typedef struct respond_job {
+    const octave *o;
+    const float *y;
+    size_t len, n_bins;
+    sono_complex *out;
+    float **real;               /* per worker */
+    sono_complex **spec;
+} respond_job;
+
+static void respond_frames(void *ctx, size_t begin, size_t end, int worker)
 {
+    const respond_job *j = ctx;
+    const octave *o = j->o;
     const sono__cqt_spectra *s = &o->spectra;
     size_t n_fft = s->n_fft;
-    float *frame = sono__fft_real(o->fft);
-    const sono_complex *spec = sono__fft_spectrum(o->fft);
-    for (size_t t = 0; t < frames; t++) {
+    float *frame = j->real[worker];
+    sono_complex *spec = j->spec[worker];
+    for (size_t t = begin; t < end; t++) {
         /* Samples [t hop - n_fft / 2, t hop + n_fft / 2) of y. */
         long long first = (long long)(t * o->hop) - (long long)(n_fft / 2);
-        for (size_t j = 0; j < n_fft; j++) {
-            long long i = first + (long long)j;
-            frame[j] = i >= 0 && (size_t)i < len ? y[i] : 0.0f;
+        for (size_t k = 0; k < n_fft; k++) {
+            long long i = first + (long long)k;
+            frame[k] = i >= 0 && (size_t)i < j->len ? j->y[i] : 0.0f;
         }
-        sono__fft_forward(o->fft);
+        sono__fft_forward_on(o->fft, frame, spec);
         for (size_t r = 0; r < s->rows; r++) {
             double re = 0.0, im = 0.0;
             for (size_t i = s->start[r]; i < s->start[r + 1]; i++) {
@@ -217,7 +233,7 @@ static void respond(const octave *o, const float *y, size_t len, size_t frames,
                 re += a * d->re - b * d->im;
                 im += a * d->im + b * d->re;
             }
-            sono_complex *z = &out[t * n_bins + o->lo + r];
+            sono_complex *z = &j->out[t * j->n_bins + o->lo + r];
             z->re = (float)(re * o->weight[r]);
             z->im = (float)(im * o->weight[r]);
         }
@@ -250,15 +266,34 @@ int sono_cqt_run(sono_cqt *c, const float *x, size_t n, sono_complex *out)
         y = buf[0];
         len = first;
     }
+    /* Per-worker FFT buffers as long as the longest octave's FFT. */
+    int threads = sono__threads_resolve(c->p.threads);
+    size_t max_fft = 0;
+    for (size_t i = 0; i < c->n_octaves; i++)
+        if (c->oct[i].spectra.n_fft > max_fft)
+            max_fft = c->oct[i].spectra.n_fft;
+    float *real[SONO__CQT_MAX_THREADS] = {NULL};
+    sono_complex *spec[SONO__CQT_MAX_THREADS] = {NULL};
+    if (threads > SONO__CQT_MAX_THREADS)
+        threads = SONO__CQT_MAX_THREADS;
+    for (int w = 0; status == SONO_OK && w < threads; w++)
+        if (!(real[w] = sono__fft_real_new(max_fft)) ||
+            !(spec[w] = sono__fft_spectrum_new(max_fft / 2 + 1)))
+            status = SONO_ERR_NOMEM;
     for (size_t i = 0; status == SONO_OK && i < c->n_octaves; i++) {
         const octave *o = &c->oct[i];
-        respond(o, y, len, frames, c->p.n_bins, out);
+        respond_job job = {o, y, len, c->p.n_bins, out, real, spec};
+        sono__parallel_for(threads, frames, respond_frames, &job);
         if (o->halve_after && i + 1 < c->n_octaves) {
             float *dst = y == buf[0] ? buf[1] : buf[0];
             status = sono__downsample(y, len, 2, dst);
             y = dst;
             len = sono__downsample_length(len, 2);
         }
+    }
+    for (int w = 0; w < threads; w++) {
+        sono__free(real[w]);
+        sono__free(spec[w]);
     }
     sono__free(buf[0]);
     sono__free(buf[1]);

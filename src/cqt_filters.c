@@ -35,6 +35,7 @@ void sono_cqt_params_default(sono_cqt_params *p)
     p->bins_per_octave = 12;
     p->fmin = SONO_CQT_C1;
     p->hop_length = 512;
+    p->threads = 1;
 }
 
 int sono__cqt_bands_make(const sono_cqt_params *p, sono__cqt_bands *b)

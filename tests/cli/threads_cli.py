@@ -30,6 +30,9 @@ CASES = [
     ("render", ["--scale", "mel", "--size", "224x224"]),
     ("render", ["--scale", "log", "--axes", "--size", "300x200"]),
     ("render", ["--lossless", "--phase", "--hop", "256"]),
+    ("cqt", []),
+    ("cqt", ["--magnitude", "--hop", "256", "--bins", "60", "--sr", "22050"]),
+    ("render", ["--scale", "cqt", "--size", "224x224"]),
 ]
 
 
@@ -74,7 +77,7 @@ def main(argv):
                       cmd, name, " ".join(opts), ", ".join(sorted(same))))
 
     clip = clips[0]
-    for cmd in ["stft", "mel", "mfcc", "logfreq", "render"]:
+    for cmd in ["stft", "mel", "mfcc", "logfreq", "render", "cqt"]:
         target = os.path.join(out, "threads-refused" + (".png" if cmd == "render" else ".npy"))
         for value in ["0", "65", "two", ""]:
             r = sono(exe, [cmd, clip, "-o", target, "--threads", value])
