@@ -210,6 +210,11 @@ lines = [
     "transform a.wav -o y.wav --n-fft 64 reverse-time zero-phase",
     "transform a.wav -o y.wav --n-fft 64 shuffle-time --seed 2 svd 2 bandpass 100 2000",
     "transform s.flac -o y.wav --n-fft 64 reorder pca grain-walk checkerboard conjugate",
+    "features a.wav -o x.npy --kind onset --n-fft 256 --lag 2 --max-size 3",
+    "features s.flac -o x.npy --kind rolloff --roll-percent 0.5 --n-fft 128 --hop 64",
+    "tempo a.wav --json --n-fft 256 --hop 64", "tempo s.flac --method librosa --ac-size 2 --max-tempo 200",
+    "similarity a.wav -o x.npy --n-fft 256 --n-mels 16 --n-mfcc 8 --max-frames 10",
+    "similarity a.wav -o x.png --features mel --raw --size 20x20 --n-fft 128 --n-mels 16",
     "--help", "--version", "stft --help", "invert --help", "transform --help",
 ]
 for i, line in enumerate(lines):
