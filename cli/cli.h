@@ -61,6 +61,10 @@ int cli_double(const char *opt, const char *v, double min, double max,
  * reporting. */
 int cli_parse_pcm(cli_args *a, size_t *pcm);
 
+/* --cmap NAME, one of sono's colormaps: 1 if consumed, 0 if not, -1 after
+ * reporting. */
+int cli_parse_cmap(cli_args *a, sono_colormap *cmap);
+
 /* Finds v among count names and stores its position in *index; otherwise
  * reports "OPTION: must be a, b or c, got 'V'" and returns -1. */
 int cli_choice(const char *opt, const char *v, const char *const *names,

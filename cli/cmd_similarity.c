@@ -68,17 +68,7 @@ static int parse_own(cli_args *a, opts *o)
         o->size_given = 1;
         return 1;
     }
-    if ((m = cli_match(a, "--cmap", 1)) != 0) {
-        if (m < 0)
-            return -1;
-        if (sono_colormap_from_name(a->value, &o->cmap) != SONO_OK) {
-            cli_error("--cmap", "must be magma, viridis, inferno, plasma, cividis, "
-                      "gray, blues or afmhot, got '%s'", a->value);
-            return -1;
-        }
-        return 1;
-    }
-    return 0;
+    return cli_parse_cmap(a, &o->cmap);
 }
 
 static int ends_with(const char *s, const char *suffix)

@@ -618,3 +618,16 @@ int cli_finish_npy_db(const cli_common *c, sono_npy_writer *w, const cli_db *d,
                ? -1
                : 0;
 }
+
+int cli_parse_cmap(cli_args *a, sono_colormap *cmap)
+{
+    int m = cli_match(a, "--cmap", 1);
+    if (m <= 0)
+        return m;
+    if (sono_colormap_from_name(a->value, cmap) != SONO_OK) {
+        cli_error("--cmap", "must be magma, viridis, inferno, plasma, cividis, "
+                  "gray, blues or afmhot, got '%s'", a->value);
+        return -1;
+    }
+    return 1;
+}
