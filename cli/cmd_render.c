@@ -753,10 +753,11 @@ int cmd_render(int argc, char **argv)
             o.n_fft_given = 1;
         if (strncmp(argv[a.i], "--n-mels", 8) == 0)
             o.n_mels_given = 1;
-        if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
+        if ((m = render_layout_parse(&a, &o.layout)) || (m = cli_parse_output(&a, &c)) ||
+            (m = cli_parse_audio(&a, &c)) ||
             (m = cli_parse_stft(&a, &c)) || (m = parse_render_options(&a, &o)) ||
             (m = cli_parse_mel(&a, &c)) || (m = cli_parse_weighting(&a, &o.weighting)) ||
-            (m = cli_parse_threads(&a, &c)) || (m = render_layout_parse(&a, &o.layout))) {
+            (m = cli_parse_threads(&a, &c))) {
             if (m < 0)
                 return EXIT_USAGE;
             continue;

@@ -154,9 +154,9 @@ static int check_wrap(render_layout *l, const cli_common *c, const sono_spec *s,
         return EXIT_USAGE;
     }
     if (strips > h) {
-        cli_error("--beats-per-row", "%zu beats a row of %g frames each make %zu rows, "
+        cli_error("--beats-per-row", "rows of %zu beat%s (of %g frames) make %zu rows, "
                   "more than the picture's %zu pixel rows; raise --beats-per-row",
-                  beats, l->beat_frames, strips, h);
+                  beats, beats == 1 ? "" : "s", l->beat_frames, strips, h);
         return EXIT_USAGE;
     }
     return 0;
