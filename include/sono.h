@@ -1349,9 +1349,11 @@ SONO_API int sono_layout_timeline(const float *values, size_t frames, size_t row
  * strip i spans picture rows [i h / R, (i + 1) h / R) of R strips, and
  * starts at frame round(i L) for L = beats_per_row * beat_frames, so that a
  * beat falls on the same columns in every strip.  Each strip's round(L)
- * frames go to w columns: while more than 2w, adjacent pairs are averaged;
- * then L - w pairs spread evenly along the strip are averaged, or, with
- * fewer frames than columns, columns repeated.  Its bands are area-resized
+ * frames go to w columns: while more than 2w, adjacent pairs are averaged
+ * (column j then the mean of frames [j 2^p, (j + 1) 2^p), the last block
+ * cut at the strip's end); then the surplus pairs, spread evenly along the
+ * strip, are averaged, or, with fewer frames than columns, columns repeated.
+ * Scratch memory is of the picture's size, however long a strip is.  Its bands are area-resized
  * to the strip's height and centred: the lowest band in the middle row (the
  * upper of the two middles of an even height), even bands (2, 4, ...) upwards
  * from it, odd bands (1, 3, ...) downwards, so that the highest reach the

@@ -92,27 +92,43 @@ int sono_layout_wrap_shape(size_t frames, double beat_frames, size_t beats_per_r
     return SONO_OK;
 }
 
-/* Reduces or stretches n columns of `rows` values (cols, column-major:
- * column j at cols + j * rows) to exactly w columns, in place when reducing;
- * the result goes to out (w * rows). */
-static void fit_columns(float *cols, size_t n, size_t rows, size_t w, float *out)
+/* The strip of n frames from `start` as at most 2w columns (cols, column
+ * j at cols + j * rows): while more than twice too many, adjacent pairs are
+ * averaged, which makes column j the mean of frames [j 2^p, (j + 1) 2^p) of
+ * the strip after p halvings (the last block cut at n).  Computed as that
+ * mean straight away, so that a row far longer than the track (a slow
+ * tempo, many beats) costs no more memory than the picture.  Frames past
+ * the end of the track count as `fill`.  Returns the number of columns. */
+static size_t halve_columns(const float *values, size_t frames, size_t rows, size_t start,
+                            size_t n, size_t w, float fill, float *cols)
 {
-    /* Halving: adjacent pairs averaged while more than twice too many, so
-     * that every column of the result is the mean of equally many frames
-     * (the last, odd one kept as it is). */
-    while (n > 2 * w) {
-        size_t half = (n + 1) / 2;
-        for (size_t j = 0; j < half; j++) {
-            float *dst = cols + j * rows;
-            const float *a = cols + 2 * j * rows;
-            if (2 * j + 1 < n)
-                for (size_t r = 0; r < rows; r++)
-                    dst[r] = 0.5f * (a[r] + a[rows + r]);
-            else
-                memmove(dst, a, rows * sizeof *dst);
-        }
-        n = half;
+    size_t block = 1, count = n;
+    while (count > 2 * w) {
+        count = (count + 1) / 2;
+        block *= 2;
     }
+    /* Offsets within the strip below `real` are frames of the track. */
+    size_t real = start < frames ? (frames - start < n ? frames - start : n) : 0;
+    for (size_t j = 0; j < count; j++) {
+        size_t a = j * block, b = a + block < n ? a + block : n;
+        size_t e = b < real ? b : (a > real ? a : real);
+        float *dst = cols + j * rows;
+        /* Frame by frame, in memory order; float sums are plenty for a
+         * picture's 256 levels. */
+        for (size_t r = 0; r < rows; r++)
+            dst[r] = fill * (float)(b - e);
+        for (size_t o = a; o < e; o++)
+            for (size_t r = 0; r < rows; r++)
+                dst[r] += values[(start + o) * rows + r];
+        for (size_t r = 0; r < rows; r++)
+            dst[r] /= (float)(b - a);
+    }
+    return count;
+}
+
+/* n <= 2w columns to exactly w (out, w * rows). */
+static void fit_columns(const float *cols, size_t n, size_t rows, size_t w, float *out)
+{
     if (n >= w) {
         /* n - w <= w pairs to merge, spread evenly: output column j merges
          * two inputs when floor((j + 1) d / w) steps past floor(j d / w). */
@@ -161,7 +177,7 @@ int sono_layout_wrap(const float *values, size_t frames, size_t rows,
     size_t n = (size_t)floor(length + 0.5);
     if (n == 0)
         n = 1;
-    float *cols = sono__malloc_array2(n, rows, sizeof *cols);
+    float *cols = sono__malloc_array2(2 * w, rows, sizeof *cols);
     float *fitted = sono__malloc_array2(w, rows, sizeof *fitted);
     float *band = sono__malloc_array2(w, h, sizeof *band);
     float *tall = sono__malloc_array2(w, rows, sizeof *tall);
@@ -171,15 +187,8 @@ int sono_layout_wrap(const float *values, size_t frames, size_t rows,
     for (size_t i = 0; i < strips; i++) {
         size_t top = i * h / strips, sh = (i + 1) * h / strips - top;
         size_t start = (size_t)floor((double)i * length + 0.5);
-        for (size_t j = 0; j < n; j++) {
-            float *dst = cols + j * rows;
-            if (start + j < frames)
-                memcpy(dst, values + (start + j) * rows, rows * sizeof *dst);
-            else
-                for (size_t r = 0; r < rows; r++)
-                    dst[r] = fill;
-        }
-        fit_columns(cols, n, rows, w, fitted);
+        size_t count = halve_columns(values, frames, rows, start, n, w, fill, cols);
+        fit_columns(cols, count, rows, w, fitted);
         /* Bands as picture rows (row k = band k) resized to the strip's
          * height, then each resized band moved to its centred row. */
         for (size_t j = 0; j < w; j++)
