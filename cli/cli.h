@@ -253,6 +253,12 @@ sono_sample_format cli_sample_format(const char *output, size_t pcm);
  * frame, and returns the largest value in *peak; 0 or an exit status. */
 int cli_mel_stream(cli_common *c, sono_source *src, int power,
                    sono_npy_writer *w, double *peak);
+/* librosa's onset strength of the whole input (mel power in dB, top_db 80
+ * below the peak of the whole spectrogram, then sono_onset_push): one float
+ * per frame, malloc'ed, *frames of them (onset_envelope.c).  NULL after
+ * reporting, with the exit status in *status. */
+float *cli_onset_envelope(cli_common *c, const sono_onset_params *op,
+                          sono_source *src, size_t *frames, int *status);
 
 /* --method, --init, --iters, --momentum, --seed, --threads: phase
  * reconstruction, shared by invert and image2sound. */
@@ -322,6 +328,7 @@ int cmd_mel(int argc, char **argv);
 int cmd_logfreq(int argc, char **argv);
 int cmd_mfcc(int argc, char **argv);
 int cmd_features(int argc, char **argv);
+int cmd_tempo(int argc, char **argv);
 int cmd_invert(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_transform(int argc, char **argv);

@@ -210,54 +210,20 @@ done:
     return r;
 }
 
-/* ---- onset strength: mel power spooled, then dB and differences ---- */
-
-typedef struct onset_map {
-    sono_db db;
-    sono_onset *onset;
-    float *frame_db;
-    size_t bands;
-} onset_map;
-
-static int onset_column(void *ctx, const void *in, void *out)
-{
-    onset_map *m = ctx;
-    sono_db_apply(&m->db, in, m->frame_db, m->bands);
-    *(float *)out = sono_onset_push(m->onset, m->frame_db);
-    return 0;
-}
+/* ---- onset strength: the envelope in memory, saved as (frames,) ---- */
 
 static int run_onset(cli_common *c, const opts *o, sono_source *src)
 {
-    int err = SONO_OK, r;
-    double peak = 0.0;
-    onset_map m = {{0}, NULL, NULL, c->mel.n_mels};
-    sono_npy_writer *w = cli_new_npy(c, SONO_DTYPE_F32, m.bands);
-    if (!w)
-        return EXIT_FAIL;
-    if ((r = cli_mel_stream(c, src, 2, w, &peak)) != 0)
-        goto done;
-    r = EXIT_FAIL;
-    /* librosa.power_to_db's defaults: ref 1.0, amin 1e-10, top_db 80. */
-    sono_db_params dp;
-    sono_db_params_default(&dp, 0);
-    if (sono_db_prepare(&m.db, &dp, peak) != SONO_OK) {
-        cli_error(c->input, "cannot convert to dB (peak %g)", peak);
-        goto done;
-    }
-    m.onset = sono_onset_new(&o->onset, m.bands, c->stft.n_fft, c->stft.hop_length, &err);
-    m.frame_db = malloc(m.bands * sizeof *m.frame_db);
-    if (!m.onset || !m.frame_db) {
-        cli_error(c->input, "%s", sono_strerror(m.onset ? SONO_ERR_NOMEM : err));
-        goto done;
-    }
+    int r;
+    size_t frames = 0;
+    float *env = cli_onset_envelope(c, &o->onset, src, &frames, &r);
+    if (!env)
+        return r;
+    sono_npy_array a = {SONO_DTYPE_F32, 1, {frames}, env};
     errno = 0;
-    err = sono_npy_writer_finish_vector(w, onset_column, &m, SONO_DTYPE_F32);
+    int err = sono_npy_save(c->output, &a);
     r = err == SONO_OK ? 0 : cli_write_error(c->output, err);
-done:
-    sono_npy_writer_free(w);
-    sono_onset_free(m.onset);
-    free(m.frame_db);
+    free(env);
     return r;
 }
 

@@ -651,7 +651,9 @@ SONO_API int sono_npy_save(const char *path, const sono_npy_array *a);
 /* A 2-D matrix in librosa's layout (rows x columns, C order) written one
  * column at a time, as frames come out of a stream.  Columns wait in memory
  * and, past a few MiB, in an unlinked temporary file; the .npy is written
- * (transposed) by sono_npy_writer_finish, atomically. */
+ * (transposed) by sono_npy_writer_finish, atomically.  With path NULL the
+ * writer is only a spool, read back by sono_npy_writer_each (finish then
+ * returns SONO_ERR_INVALID). */
 typedef struct sono_npy_writer sono_npy_writer;
 
 SONO_API sono_npy_writer *sono_npy_writer_new(const char *path, sono_dtype dt,
@@ -677,6 +679,10 @@ SONO_API int sono_npy_writer_finish(sono_npy_writer *w, sono_column_map map,
 SONO_API int sono_npy_writer_finish_vector(sono_npy_writer *w,
                                            sono_column_map map, void *ctx,
                                            sono_dtype out_dtype);
+/* Calls fn on every column pushed so far, in order (a non-zero return
+ * stops and is returned); pushing may go on afterwards. */
+typedef int (*sono_column_fn)(void *ctx, const void *column);
+SONO_API int sono_npy_writer_each(sono_npy_writer *w, sono_column_fn fn, void *ctx);
 /* Releases the writer; if not finished, nothing is left on disk. */
 SONO_API void sono_npy_writer_free(sono_npy_writer *w);
 
@@ -842,6 +848,60 @@ SONO_API void sono_onset_reset(sono_onset *o);
 /* Takes the next frame (bands dB values) and returns the onset strength of
  * the same index. */
 SONO_API float sono_onset_push(sono_onset *o, const float *frame_db);
+
+/* ------------------------------------------------------------------------ */
+/* Tempo (tempogram.c, tempo.c)                                              */
+
+/* A global tempo from an onset envelope (sono_onset_push's values, one per
+ * frame of hop_length samples at sample_rate).  Both methods read librosa
+ * 0.10's autocorrelation tempogram (feature.tempogram: win_length = floor(
+ * ac_size sr / hop) lags, a Hann window, each frame normalised by its
+ * largest value) averaged over time.  SONO_TEMPO_LIBROSA picks the period as
+ * librosa.feature.rhythm.tempo does: log1p(1e6 tg) plus a log-normal prior
+ * around start_bpm (std_bpm octaves), tempi at or above max_tempo excluded.
+ * SONO_TEMPO_METRICAL (the default) scores each period by the tempogram at
+ * its first multiples as well, which chooses the beat over a sub-beat, an
+ * off-beat or a bar more often (bench/tempo.py, docs/tempo.md). */
+typedef enum sono_tempo_method {
+    SONO_TEMPO_LIBROSA = 0,
+    SONO_TEMPO_METRICAL = 1
+} sono_tempo_method;
+
+typedef struct sono_tempo_params {
+    double sample_rate;   /* of the audio (default 22050) */
+    size_t hop_length;    /* samples per envelope frame (default 512) */
+    double start_bpm;     /* centre of the prior (default 120) */
+    double std_bpm;       /* its width in octaves (default 1.0) */
+    double ac_size;       /* autocorrelation window, seconds (default 8.0) */
+    double max_tempo;     /* BPM; 0: no limit (default 320) */
+    sono_tempo_method method;
+} sono_tempo_params;
+
+typedef struct sono_tempo_result {
+    double bpm;              /* the tempo the method chose */
+    double librosa_bpm;      /* librosa's rule (= bpm with SONO_TEMPO_LIBROSA) */
+    size_t lag;              /* the chosen period, envelope frames */
+    double confidence;       /* the mean normalised autocorrelation at that
+                                period, 0 (no pulse) to 1 (perfectly periodic) */
+    double half_bpm;         /* the tempogram's peak nearest half the tempo */
+    double half_strength;    /* its mean normalised autocorrelation */
+    double double_bpm;       /* the same near twice the tempo */
+    double double_strength;  /* (a BPM of 0: no peak there, or beyond the
+                                tempogram's lags) */
+} sono_tempo_result;
+
+SONO_API void sono_tempo_params_default(sono_tempo_params *p);
+/* win_length, the tempogram's number of lags; 0 if the parameters cannot
+ * make one of at least 2 (or more than 2^22). */
+SONO_API size_t sono_tempo_win_length(const sono_tempo_params *p);
+/* The tempogram averaged over time: win_length values, lag 0 first (1.0
+ * unless the envelope is silent).  SONO_ERR_INVALID for bad parameters, an
+ * empty or non-finite envelope. */
+SONO_API int sono_tempogram_mean(const sono_tempo_params *p, const float *onset,
+                                 size_t frames, double *out);
+/* SONO_ERR_INVALID also when max_tempo excludes every period. */
+SONO_API int sono_tempo_estimate(const sono_tempo_params *p, const float *onset,
+                                 size_t frames, sono_tempo_result *out);
 
 /* ------------------------------------------------------------------------ */
 /* RMS and zero-crossing rate (signal_features.c)                            */

@@ -72,6 +72,12 @@ double *sono__fftd_spectrum(sono__fftd *f);
 void sono__fftd_forward(sono__fftd *f);
 void sono__fftd_inverse(sono__fftd *f);
 
+/* -- used by tempo.c -- */
+/* librosa's autocorrelation tempogram of onset[frames] with win_length
+ * lags, averaged over time into out[win_length] (tempogram.c). */
+int sono__tempogram_mean(const float *onset, size_t frames, size_t win_length,
+                         double *out);
+
 /* -- used by cqt_filters.c -- */
 /* A forward complex FFT of n points in double precision, unnormalised, as
  * numpy.fft.fft, in place on n (re, im) pairs (sono__cfft_data). */

@@ -35,7 +35,7 @@ sono_npy_writer *sono_npy_writer_new(const char *path, sono_dtype dt,
 {
     int status = SONO_ERR_INVALID;
     sono_npy_writer *w = NULL;
-    if (!path || !*path || rows == 0 || (unsigned)dt > SONO_DTYPE_C64)
+    if ((path && !*path) || rows == 0 || (unsigned)dt > SONO_DTYPE_C64)
         goto fail;
     status = SONO_ERR_NOMEM;
     if (!(w = sono__calloc(1, sizeof *w)))
@@ -46,10 +46,12 @@ sono_npy_writer *sono_npy_writer_new(const char *path, sono_dtype dt,
         status = SONO_ERR_TOO_LARGE;
         goto fail;
     }
-    size_t len = strlen(path);
-    if (!(w->path = sono__malloc(len + 1)))
-        goto fail;
-    memcpy(w->path, path, len + 1);
+    if (path) {
+        size_t len = strlen(path);
+        if (!(w->path = sono__malloc(len + 1)))
+            goto fail;
+        memcpy(w->path, path, len + 1);
+    }
     return w;
 fail:
     sono_npy_writer_free(w);
@@ -124,7 +126,7 @@ static int write_block(FILE *fp, long long data_off, const unsigned char *buf,
 static int finish(sono_npy_writer *w, sono_column_map map, void *ctx,
                   size_t out_rows, sono_dtype out_dtype, size_t ndim)
 {
-    if (!w)
+    if (!w || !w->path)
         return SONO_ERR_INVALID;
     if (w->cols == 0)
         return SONO_ERR_EMPTY;
@@ -203,6 +205,41 @@ int sono_npy_writer_finish_vector(sono_npy_writer *w, sono_column_map map,
     if (w && !map && w->rows != 1)
         return SONO_ERR_INVALID;
     return finish(w, map, ctx, 1, out_dtype, 1);
+}
+
+int sono_npy_writer_each(sono_npy_writer *w, sono_column_fn fn, void *ctx)
+{
+    if (!w || !fn)
+        return SONO_ERR_INVALID;
+    if (!w->spill) {
+        for (size_t c = 0; c < w->cols; c++) {
+            int r = fn(ctx, w->mem + c * w->col_bytes);
+            if (r)
+                return r;
+        }
+        return SONO_OK;
+    }
+    size_t block = BLOCK_BYTES / w->col_bytes;
+    if (block < 1)
+        block = 1;
+    unsigned char *buf = sono__malloc_array(block, w->col_bytes);
+    if (!buf)
+        return SONO_ERR_NOMEM;
+    int r = fflush(w->spill) == 0 && fseeko(w->spill, 0, SEEK_SET) == 0 ? SONO_OK : SONO_ERR_IO;
+    for (size_t c0 = 0; r == SONO_OK && c0 < w->cols; c0 += block) {
+        size_t n = w->cols - c0 < block ? w->cols - c0 : block;
+        if (fread(buf, w->col_bytes, n, w->spill) != n) {
+            r = SONO_ERR_IO;
+            break;
+        }
+        for (size_t j = 0; j < n && r == SONO_OK; j++)
+            r = fn(ctx, buf + j * w->col_bytes);
+    }
+    /* Back to the end, where further pushes append. */
+    if (fseeko(w->spill, 0, SEEK_END) != 0 && r == SONO_OK)
+        r = SONO_ERR_IO;
+    sono__free(buf);
+    return r;
 }
 
 void sono_npy_writer_free(sono_npy_writer *w)

@@ -120,7 +120,26 @@ static void golden_spectral(const char *manifest, const sono_signal *trumpet,
 }
 
 /* power_to_db(melspectrogram(y, sr)) (ref 1, top_db 80) into the onset
- * stream, one frame at a time. */
+ * stream, one frame at a time: librosa's onset_strength(y=y, sr=sr). */
+static float *onset_envelope(const sono_signal *sig, size_t *frames)
+{
+    float *mag = magnitudes(sig, frames);
+    float *mel = mel_of(mag, *frames, sig->sample_rate, 128, 0, 0, 2);
+    sono_db_params dp;
+    sono_db_params_default(&dp, 0);
+    CHECK(sono_to_db(mel, *frames * 128, &dp) == SONO_OK, "dB");
+    sono_onset_params op;
+    sono_onset_params_default(&op);
+    sono_onset *o = sono_onset_new(&op, 128, 2048, 512, NULL);
+    float *env = malloc(*frames * sizeof *env);
+    for (size_t t = 0; t < *frames; t++)
+        env[t] = sono_onset_push(o, mel + t * 128);
+    sono_onset_free(o);
+    free(mel);
+    free(mag);
+    return env;
+}
+
 static void golden_onset(const char *manifest)
 {
     sono_signal sig;
@@ -129,26 +148,45 @@ static void golden_onset(const char *manifest)
     if (load_clip("brahms.ogg", &sig) || load_golden("onset_strength_brahms", manifest, &ref, &tol))
         return;
     size_t frames;
-    float *mag = magnitudes(&sig, &frames);
-    float *mel = mel_of(mag, frames, sig.sample_rate, 128, 0, 0, 2);
-    sono_db_params dp;
-    sono_db_params_default(&dp, 0);
-    CHECK(sono_to_db(mel, frames * 128, &dp) == SONO_OK, "dB");
-    sono_onset_params op;
-    sono_onset_params_default(&op);
-    sono_onset *o = sono_onset_new(&op, 128, 2048, 512, NULL);
-    float *ours = malloc(frames * sizeof *ours);
-    for (size_t t = 0; t < frames; t++)
-        ours[t] = sono_onset_push(o, mel + t * 128);
+    float *ours = onset_envelope(&sig, &frames);
     int shape_ok = ref.ndim == 1 && ref.shape[0] == frames;
     report("onset_strength_brahms", &tol,
            shape_ok ? test_rel_max(ours, ref.data, frames) : INFINITY, shape_ok);
-    sono_onset_free(o);
     free(ours);
-    free(mel);
-    free(mag);
     sono_npy_free(&ref);
     sono_signal_free(&sig);
+}
+
+/* librosa.feature.rhythm.tempo(y=y, sr=sr): librosa's rule on the onset
+ * envelope at the clip's own rate. */
+static void golden_tempo(const char *manifest)
+{
+    static const char *const cases[][2] = {{"tempo_brahms", "brahms.ogg"},
+                                           {"tempo_trumpet", "trumpet.ogg"}};
+    for (size_t i = 0; i < 2; i++) {
+        sono_signal sig;
+        sono_npy_array ref;
+        test_tolerance tol;
+        if (load_clip(cases[i][1], &sig) || load_golden(cases[i][0], manifest, &ref, &tol))
+            continue;
+        size_t frames;
+        float *env = onset_envelope(&sig, &frames);
+        sono_tempo_params p;
+        sono_tempo_params_default(&p);
+        p.sample_rate = sig.sample_rate;
+        p.method = SONO_TEMPO_LIBROSA;
+        sono_tempo_result r;
+        int err = sono_tempo_estimate(&p, env, frames, &r);
+        CHECK(err == SONO_OK, "%s: %s", cases[i][0], sono_strerror(err));
+        double want = ((const float *)ref.data)[0];
+        int shape_ok = err == SONO_OK && ref.ndim == 1 && ref.shape[0] == 1;
+        report(cases[i][0], &tol, shape_ok ? fabs(r.bpm - want) / want : INFINITY, shape_ok);
+        CHECK(r.librosa_bpm == r.bpm, "%s: librosa_bpm %g, bpm %g", cases[i][0],
+              r.librosa_bpm, r.bpm);
+        free(env);
+        sono_npy_free(&ref);
+        sono_signal_free(&sig);
+    }
 }
 
 /* perceptual_weighting(M**2, mel_frequencies(24, 50, 8000), ref=np.max):
@@ -457,6 +495,65 @@ static void npy_vector(const char *dir)
     remove(path);
 }
 
+/* A click every 40 envelope frames: the tempogram is 1 at lag 0, peaks at
+ * 40 and 80 and is 0 between; both rules choose lag 40 (64.6 BPM at 22050
+ * Hz, hop 512), its half is at 80.  Silence has no pulse; the refusals. */
+static void tempo_known(void)
+{
+    enum { N = 2000, PERIOD = 40 };
+    static float env[N];
+    for (size_t t = 0; t < N; t++)
+        env[t] = t % PERIOD == 5 ? 1.0f : 0.0f;
+    sono_tempo_params p;
+    sono_tempo_params_default(&p);
+    size_t win = sono_tempo_win_length(&p);
+    CHECK(win == 344, "win_length %zu, want floor(8 x 22050 / 512) = 344", win);
+    double *tg = malloc(win * sizeof *tg);
+    CHECK(sono_tempogram_mean(&p, env, N, tg) == SONO_OK, "tempogram");
+    CHECK(fabs(tg[0] - 1.0) < 1e-12, "tg[0] = %.17g", tg[0]);
+    CHECK(tg[40] > 0.5 && tg[80] > 0.2 && fabs(tg[20]) < 1e-9 && fabs(tg[39]) < 1e-9,
+          "click train: tg[20] %g, tg[39] %g, tg[40] %g, tg[80] %g", tg[20], tg[39], tg[40],
+          tg[80]);
+    for (int m = 0; m < 2; m++) {
+        p.method = m ? SONO_TEMPO_METRICAL : SONO_TEMPO_LIBROSA;
+        sono_tempo_result r;
+        CHECK(sono_tempo_estimate(&p, env, N, &r) == SONO_OK, "estimate");
+        double bpm = 60.0 * 22050.0 / (512.0 * PERIOD);
+        CHECK(r.lag == PERIOD && fabs(r.bpm - bpm) < 1e-9,
+              "method %d: lag %zu (%g BPM), want %d", m, r.lag, r.bpm, PERIOD);
+        CHECK(fabs(r.librosa_bpm - bpm) < 1e-9, "librosa_bpm %g", r.librosa_bpm);
+        CHECK(fabs(r.confidence - tg[PERIOD]) < 1e-12, "confidence %g", r.confidence);
+        CHECK(fabs(r.half_bpm - bpm / 2) < 0.01 * bpm, "half %g", r.half_bpm);
+        CHECK(r.double_bpm == 0 || fabs(r.double_bpm - 2 * bpm) < 0.06 * 2 * bpm,
+              "double %g", r.double_bpm);
+    }
+    /* Silence: every autocorrelation is zero (left unnormalised) and the
+     * prior alone decides, as in librosa; no confidence. */
+    static float quiet[500];
+    sono_tempo_result r;
+    p.method = SONO_TEMPO_LIBROSA;
+    CHECK(sono_tempo_estimate(&p, quiet, 500, &r) == SONO_OK && r.confidence == 0.0 &&
+          fabs(r.bpm - 120.0) < 3.0, "silence: %g BPM, confidence %g", r.bpm, r.confidence);
+    /* Refusals. */
+    sono_tempo_params bad = p;
+    bad.start_bpm = 0;
+    CHECK(sono_tempo_estimate(&bad, env, N, &r) == SONO_ERR_INVALID, "start_bpm 0");
+    bad = p;
+    bad.ac_size = 0.01;
+    CHECK(sono_tempo_win_length(&bad) == 0 &&
+          sono_tempo_estimate(&bad, env, N, &r) == SONO_ERR_INVALID, "ac_size 0.01");
+    bad = p;
+    bad.max_tempo = 1.0;
+    CHECK(sono_tempo_estimate(&bad, env, N, &r) == SONO_ERR_INVALID, "max_tempo 1");
+    bad = p;
+    bad.sample_rate = NAN;
+    CHECK(sono_tempo_estimate(&bad, env, N, &r) == SONO_ERR_INVALID, "sample_rate NaN");
+    CHECK(sono_tempo_estimate(&p, env, 0, &r) == SONO_ERR_INVALID, "no frames");
+    env[7] = NAN;
+    CHECK(sono_tempo_estimate(&p, env, N, &r) == SONO_ERR_INVALID, "NaN in the envelope");
+    free(tg);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -479,10 +576,12 @@ int main(int argc, char **argv)
         free(mag);
         sono_signal_free(&trumpet);
         golden_onset(manifest);
+        golden_tempo(manifest);
     }
     free(manifest);
     spectral_known();
     onset_known();
+    tempo_known();
     signal_known();
     a_weighting_known();
     npy_vector(argc > 4 ? argv[4] : ".");
