@@ -127,13 +127,44 @@ int render_layout_check(const render_layout *l, int lossless, int axes, int npy)
     return 0;
 }
 
-/* The tempo of the input audio, for wrap without --bpm. */
+/* The tempo of the input audio, for wrap without --bpm: sono_tempo_estimate
+ * (as `sono tempo`) on librosa's onset envelope with its default STFT and
+ * mel bands, whatever the picture's, on the same selection of the audio. */
 static int estimate_bpm(const cli_common *c, double *bpm)
 {
-    (void)c;
-    (void)bpm;
-    cli_error("--bpm", "is required with --layout wrap (the tempo is not estimated yet)");
-    return EXIT_USAGE;
+    cli_common oc;
+    cli_common_init(&oc);
+    oc.input = c->input;
+    oc.output = c->output;
+    oc.audio = c->audio;
+    oc.threads = c->threads;
+    if (cli_check_stft(&oc))  /* resolves the default hop; cannot fail */
+        return EXIT_FAIL;
+    sono_source *src = cli_reopen_audio(&oc);
+    if (!src)
+        return EXIT_FAIL;
+    sono_tempo_params tp;
+    sono_tempo_params_default(&tp);
+    tp.sample_rate = sono_source_rate(src);
+    tp.hop_length = oc.stft.hop_length;
+    sono_onset_params op;
+    sono_onset_params_default(&op);
+    size_t frames = 0;
+    int r = EXIT_FAIL;
+    float *env = cli_onset_envelope(&oc, &op, src, &frames, &r);
+    sono_source_close(src);
+    if (!env)
+        return r;
+    sono_tempo_result res;
+    int err = sono_tempo_estimate(&tp, env, frames, &res);
+    free(env);
+    if (err != SONO_OK || !(res.bpm > 0)) {
+        cli_error(c->input, "cannot estimate its tempo (%s); give --bpm",
+                  err != SONO_OK ? sono_strerror(err) : "no pulse");
+        return EXIT_FAIL;
+    }
+    *bpm = res.bpm;
+    return 0;
 }
 
 static int check_wrap(render_layout *l, const cli_common *c, const sono_spec *s, size_t h)

@@ -154,6 +154,18 @@ def clicks(sono, work):
           % loud)
     near = all(0 <= loud[0][b] - want[b] <= 2 for b in range(4))
     check(near, "clicks: at the beats' columns %s (got %s)" % (want, loud[0]))
+    # Without --bpm, the tempo `sono tempo` finds (the period of its lag:
+    # the onset envelope's hop is 512 whatever the picture's).
+    import json
+    t = json.loads(run([sono, "tempo", path, "--json"]))
+    bpm = 60.0 * t["sample_rate"] / (t["hop_length"] * t["lag_frames"])
+    given = os.path.join(work, "clicks-wrap-given.png")
+    est = os.path.join(work, "clicks-wrap-estimated.png")
+    run([sono, "render", path, "-o", given, "--layout", "wrap", "--bpm", repr(bpm), "--hop", "441"])
+    run([sono, "render", path, "-o", est, "--layout", "wrap", "--hop", "441"])
+    diff = np.abs(rgb(given) - rgb(est)).max() * 255
+    check(diff == 0, "clicks: without --bpm, the picture of --bpm %.4f, the estimated tempo "
+          "(max diff %d)" % (bpm, diff))
     # The last row: 396 - 300 = 96 frames, so the last 4 frames' columns
     # (215..223) are the floor, black.
     last = img[3 * 56:4 * 56, 216:]
