@@ -85,8 +85,13 @@ int sono_layout_wrap_shape(size_t frames, double beat_frames, size_t beats_per_r
     double length = (double)b * beat_frames;
     if (length > 1099511627776.0)
         return SONO_ERR_INVALID;
+    /* A beat of a tiny fraction of a frame would make more strips than a
+     * size_t counts (and than any picture has rows). */
+    double count = ceil((double)frames / length);
+    if (!(count < 1e15))
+        return SONO_ERR_INVALID;
     *beats = b;
-    *strips = (size_t)ceil((double)frames / length);
+    *strips = (size_t)count;
     if (*strips == 0)
         *strips = 1;
     return SONO_OK;

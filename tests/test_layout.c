@@ -158,6 +158,10 @@ static void test_wrap(void)
           "3 beats a row");
     CHECK(sono_layout_wrap(v, frames, rows, 0.0, 4, -80.0f, w, h, pic) == SONO_ERR_INVALID,
           "no beat length");
+    CHECK(sono_layout_wrap_shape(frames, 1e-300, 1, &beats, &strips) == SONO_ERR_INVALID,
+          "a beat of 1e-300 frames");
+    CHECK(sono_layout_wrap_shape(frames, INFINITY, 1, &beats, &strips) == SONO_ERR_INVALID,
+          "an infinite beat");
     free(v);
     free(pic);
 }
