@@ -253,6 +253,15 @@ sono_sample_format cli_sample_format(const char *output, size_t pcm);
  * frame, and returns the largest value in *peak; 0 or an exit status. */
 int cli_mel_stream(cli_common *c, sono_source *src, int power,
                    sono_npy_writer *w, double *peak);
+/* Called with each frame of the input's mel spectrogram in dB (librosa's
+ * power_to_db defaults: ref 1, amin 1e-10, top_db 80 below the peak of the
+ * whole spectrogram), frame t of n, in order; returns SONO_OK or a
+ * SONO_ERR_* code, which stops the run and is reported. */
+typedef int (*cli_db_frame_fn)(void *ctx, const float *frame_db, size_t bands,
+                               size_t t, size_t n);
+/* Spools the mel power spectrogram of src, then calls fn on its dB frames
+ * (onset_envelope.c); 0 or an exit status after reporting. */
+int cli_mel_db_frames(cli_common *c, sono_source *src, cli_db_frame_fn fn, void *ctx);
 /* librosa's onset strength of the whole input (mel power in dB, top_db 80
  * below the peak of the whole spectrogram, then sono_onset_push): one float
  * per frame, malloc'ed, *frames of them (onset_envelope.c).  NULL after
@@ -329,6 +338,7 @@ int cmd_logfreq(int argc, char **argv);
 int cmd_mfcc(int argc, char **argv);
 int cmd_features(int argc, char **argv);
 int cmd_tempo(int argc, char **argv);
+int cmd_similarity(int argc, char **argv);
 int cmd_invert(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_transform(int argc, char **argv);

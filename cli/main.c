@@ -21,6 +21,7 @@ static const struct {
     {"mfcc", cmd_mfcc, "MFCCs to .npy"},
     {"features", cmd_features, "one feature per frame (centroid, onset, rms...) to .npy"},
     {"tempo", cmd_tempo, "the tempo in BPM (librosa's rule or the metrical level)"},
+    {"similarity", cmd_similarity, "the self-similarity (recurrence) matrix, .npy or picture"},
     {"render", cmd_render, "spectrogram picture (PNG), colormapped or lossless"},
     {"invert", cmd_invert, "magnitude, mel, MFCC or lossless PNG to audio"},
     {"waveform", cmd_waveform, "the min/max envelope as a PNG, as audio editors draw it"},

@@ -904,6 +904,23 @@ SONO_API int sono_tempo_estimate(const sono_tempo_params *p, const float *onset,
                                  size_t frames, sono_tempo_result *out);
 
 /* ------------------------------------------------------------------------ */
+/* Self-similarity (similarity.c)                                            */
+
+/* The recurrence matrix of feature frames (frame-major, frames x dims):
+ * consecutive frames are averaged in groups of ceil(frames / max_frames),
+ * giving n = sono_similarity_size(frames, max_frames) rows; with
+ * standardize each dimension is then centred and divided by its standard
+ * deviation over the n rows (a constant one becomes 0); out (n x n,
+ * symmetric) receives the cosine similarity of every pair of rows, in
+ * [-1, 1], 0 for a zero row.  SONO_ERR_INVALID for no frames, no
+ * dimensions, max_frames 0 or non-finite features; SONO_ERR_TOO_LARGE when
+ * n x n exceeds SONO_SIMILARITY_MAX_CELLS. */
+#define SONO_SIMILARITY_MAX_CELLS ((size_t)1 << 28)
+SONO_API size_t sono_similarity_size(size_t frames, size_t max_frames);
+SONO_API int sono_self_similarity(const float *features, size_t frames, size_t dims,
+                                  size_t max_frames, int standardize, float *out);
+
+/* ------------------------------------------------------------------------ */
 /* RMS and zero-crossing rate (signal_features.c)                            */
 
 /* One value per frame of the signal itself, without a window, streamed:
