@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "render_layout.h"
 
 /* What a .npy input holds. */
 typedef enum npy_kind { NPY_MAGNITUDE, NPY_POWER, NPY_DB } npy_kind;
@@ -34,14 +34,16 @@ typedef struct render_opts {
     int cqt;                /* --scale cqt (scale is then LOG, for the axes) */
     size_t cqt_bins;
     int bins_given, bpo_given;
+    render_layout layout;   /* --layout, --mode and their options (render_layout.c) */
 } render_opts;
 
 static void help(void)
 {
     printf("usage: sono render IN -o OUT.png [--scale linear|log|mel|cqt] [--cmap magma]\n"
            "                  [--top-db 80] [--size WxH] [--axes] [--lossless [--phase]]\n"
-           "                  [--weighting a]\n"
-           "                  [audio] [stft] [mel]\n\n"
+           "                  [--weighting a] [--layout timeline|wrap|zorder|hilbert]\n"
+           "                  [--mode spectrogram|colorgram] [--bpm BPM] [--beats-per-row N]\n"
+           "                  [--tiles N] [audio] [stft] [mel]\n\n"
            "The spectrogram of IN (audio, or a .npy matrix written by sono) as a PNG: dB\n"
            "relative to the maximum, floored at --top-db, low frequencies at the bottom, one\n"
            "pixel per frame and per row unless --size is given.\n\n"
@@ -72,9 +74,10 @@ static void help(void)
            "  --from KIND          a .npy input's values: magnitude (default), power or db;\n"
            "                       a complex .npy is an STFT\n"
            "  --length N           a .npy input's original length in samples, for --lossless\n"
-           "                       (default: from the frames)\n\n"
+           "                       (default: from the frames)\n"
+           "%s\n"
            "%s  (with a .npy input --sr gives its rate; default 22050)\n\n%s%s\n%s",
-           cli_help_audio, cli_help_stft, cli_help_threads, cli_help_mel);
+           render_layout_help, cli_help_audio, cli_help_stft, cli_help_threads, cli_help_mel);
 }
 
 static int parse_hz(cli_args *a, const char *name, double *v, int *given)
@@ -679,29 +682,25 @@ static int add_axes(const sono_spec *s, const render_opts *o, sono_image *im)
     return err;
 }
 
-static int write_picture(const cli_common *c, sono_spec *s, const render_opts *o)
+/* What the values are before the dB scale, for the colorgram's features. */
+static render_values values_kind(const render_opts *o)
 {
+    if (o->cqt || o->scale != SONO_FREQ_AXIS_LINEAR || o->from == NPY_DB)
+        return RENDER_VALUES_OTHER;
+    return o->from == NPY_POWER ? RENDER_VALUES_POWER : RENDER_VALUES_MAGNITUDE;
+}
+
+static int write_picture(const cli_common *c, sono_spec *s, render_opts *o)
+{
+    size_t ow = o->size_given ? o->width : s->frames, oh = o->size_given ? o->height : s->rows;
+    int r = render_layout_prepare(&o->layout, c, s, values_kind(o), is_npy(c->input), ow, oh);
+    if (r)
+        return r;
     to_relative_db(s, o);
-    size_t w = s->frames, h = s->rows;
-    size_t ow = o->size_given ? o->width : w, oh = o->size_given ? o->height : h;
-    float *pic = malloc(w * h * sizeof *pic);
-    float *out = malloc(ow * oh * sizeof *out);
     sono_image im = {0};
     int err = o->weighting ? add_weighting(s, o) : SONO_OK;
-    if (err == SONO_OK && (!pic || !out))
-        err = SONO_ERR_NOMEM;
-    if (err == SONO_OK) {
-        /* Frame-major, row 0 the lowest frequency -> picture rows, top row
-         * the highest frequency. */
-        for (size_t t = 0; t < w; t++)
-            for (size_t r = 0; r < h; r++)
-                pic[(h - 1 - r) * w + t] = s->values[t * h + r];
-        err = sono_resize_area(pic, w, h, out, ow, oh);
-    }
     if (err == SONO_OK)
-        err = sono_colorize(out, ow, oh, -o->top_db, 0.0, o->cmap, &im);
-    free(pic);
-    free(out);
+        err = render_layout_draw(&o->layout, s, o->top_db, o->cmap, ow, oh, &im);
     if (err == SONO_OK && o->axes)
         err = add_axes(s, o, &im);
     if (err != SONO_OK) {
@@ -709,7 +708,7 @@ static int write_picture(const cli_common *c, sono_spec *s, const render_opts *o
         sono_image_free(&im);
         return EXIT_FAIL;
     }
-    int r = cli_save_picture(c, &im);
+    r = cli_save_picture(c, &im);
     sono_image_free(&im);
     return r;
 }
@@ -744,6 +743,7 @@ int cmd_render(int argc, char **argv)
     o.top_db = 80;
     o.cmap = SONO_CMAP_MAGMA;
     o.from = NPY_MAGNITUDE;
+    render_layout_init(&o.layout);
     while (a.i < argc) {
         if (strcmp(argv[a.i], "-h") == 0 || strcmp(argv[a.i], "--help") == 0) {
             help();
@@ -753,7 +753,8 @@ int cmd_render(int argc, char **argv)
             o.n_fft_given = 1;
         if (strncmp(argv[a.i], "--n-mels", 8) == 0)
             o.n_mels_given = 1;
-        if ((m = cli_parse_output(&a, &c)) || (m = cli_parse_audio(&a, &c)) ||
+        if ((m = render_layout_parse(&a, &o.layout)) || (m = cli_parse_output(&a, &c)) ||
+            (m = cli_parse_audio(&a, &c)) ||
             (m = cli_parse_stft(&a, &c)) || (m = parse_render_options(&a, &o)) ||
             (m = cli_parse_mel(&a, &c)) || (m = cli_parse_weighting(&a, &o.weighting)) ||
             (m = cli_parse_threads(&a, &c))) {
@@ -766,8 +767,13 @@ int cmd_render(int argc, char **argv)
     }
     if (o.lossless && !o.top_db_given)
         o.top_db = 120;
-    if (check_options(&o) || cli_check_paths(&c, 1) || cli_check_threads(&c))
+    if (check_options(&o) || cli_check_paths(&c, 1) || cli_check_threads(&c) ||
+        render_layout_check(&o.layout, o.lossless, o.axes, is_npy(c.input)))
         return EXIT_USAGE;
+    if (o.layout.kind != RENDER_LAYOUT_NONE && !o.size_given) {
+        o.width = o.height = RENDER_LAYOUT_SIDE;
+        o.size_given = 1;
+    }
     if (o.from_given && !is_npy(c.input)) {
         cli_error("--from", "applies to a .npy input only");
         return EXIT_USAGE;
@@ -782,5 +788,6 @@ int cmd_render(int argc, char **argv)
         r = o.lossless ? write_lossless(&c, &s, &o) : write_picture(&c, &s, &o);
     free(s.values);
     free(s.phase);
+    render_layout_free(&o.layout);
     return r;
 }

@@ -1411,6 +1411,92 @@ SONO_API int sono_colorize(const float *in, size_t w, size_t h, double lo,
                            double hi, sono_colormap c, sono_image *out);
 
 /* ------------------------------------------------------------------------ */
+/* Picture layouts (layout.c)                                                */
+
+/* Each layout fills a w x h float picture (row-major, row 0 at the top) from
+ * frame-major values (values[t * rows + r], r = 0 the lowest band; usually
+ * dB relative to the maximum), to be coloured by sono_colorize or
+ * sono_colorgram.  w and h are 1 to SONO_IMAGE_MAX_SIDE; every function
+ * returns SONO_ERR_INVALID for a NULL pointer, no frames or rows, or a size
+ * out of range, and SONO_ERR_NOMEM.  They allocate only scratch space. */
+
+/* The whole track squashed into the picture by area averaging
+ * (sono_resize_area), the lowest band at the bottom. */
+SONO_API int sono_layout_timeline(const float *values, size_t frames, size_t rows,
+                                  size_t w, size_t h, float *out);
+
+/* Tempo-synchronised rows: the track cut into strips of beats_per_row beats
+ * of beat_frames frames each (a fractional number), stacked from the top;
+ * strip i spans picture rows [i h / R, (i + 1) h / R) of R strips, and
+ * starts at frame round(i L) for L = beats_per_row * beat_frames, so that a
+ * beat falls on the same columns in every strip.  Each strip's round(L)
+ * frames go to w columns: while more than 2w, adjacent pairs are averaged
+ * (column j then the mean of frames [j 2^p, (j + 1) 2^p), the last block
+ * cut at the strip's end); then the surplus pairs, spread evenly along the
+ * strip, are averaged, or, with fewer frames than columns, columns repeated.
+ * Scratch memory is of the picture's size, however long a strip is.  Its bands are area-resized
+ * to the strip's height and centred: the lowest band in the middle row (the
+ * upper of the two middles of an even height), even bands (2, 4, ...) upwards
+ * from it, odd bands (1, 3, ...) downwards, so that the highest reach the
+ * strip's edges.  Frames past the end of the track show `fill`.
+ * beats_per_row is a power of two, or 0 for the power of two nearest (in
+ * log2) to the square root of the track's beats.  SONO_ERR_INVALID also for
+ * beat_frames not above 0 and for more strips than h. */
+SONO_API int sono_layout_wrap(const float *values, size_t frames, size_t rows,
+                              double beat_frames, size_t beats_per_row, float fill,
+                              size_t w, size_t h, float *out);
+/* The beats a strip and the strips sono_layout_wrap uses for a track of
+ * `frames` frames: *beats (beats_per_row, or the automatic choice for 0)
+ * and *strips.  SONO_ERR_INVALID as sono_layout_wrap's arguments. */
+SONO_API int sono_layout_wrap_shape(size_t frames, double beat_frames,
+                                    size_t beats_per_row, size_t *beats,
+                                    size_t *strips);
+
+typedef enum sono_curve {
+    SONO_CURVE_ZORDER = 0,  /* Morton order: x from k's even bits, y from its odd bits */
+    SONO_CURVE_HILBERT = 1  /* the Hilbert curve from (0, 0): consecutive cells touch */
+} sono_curve;
+/* Cell (x, y) of index k (0 <= k < grid^2) along the curve through a
+ * grid x grid square (grid a power of two up to 4096), y downwards;
+ * SONO_ERR_INVALID otherwise. */
+SONO_API int sono_curve_point(sono_curve curve, size_t grid, size_t k, size_t *x,
+                              size_t *y);
+/* Tiles along a curve: the track cut into N = grid^2 chunks of consecutive
+ * frames (chunk k: frames [k frames / N, (k + 1) frames / N)), chunk k
+ * area-resized into the cell sono_curve_point gives for k, lowest band at
+ * the tile's bottom; cell (x, y) spans columns [x w / grid, (x + 1) w /
+ * grid) and rows [y h / grid, (y + 1) h / grid) (14 x 14 pixels for a
+ * 224 x 224 picture of 16 x 16 tiles), so that nearby moments stay nearby.
+ * SONO_ERR_INVALID also for a bad grid or w or h below grid,
+ * SONO_ERR_TOO_SHORT for fewer frames than tiles. */
+SONO_API int sono_layout_tiles(const float *values, size_t frames, size_t rows,
+                               sono_curve curve, size_t grid, size_t w, size_t h,
+                               float *out);
+
+/* ------------------------------------------------------------------------ */
+/* Colorgram (colorgram.c)                                                   */
+
+/* Hue and saturation of each of `frames` linear-magnitude STFT frames
+ * (frame-major, bins = n_fft / 2 + 1): hue[t] from the spectral centroid
+ * (sono_spectral, librosa's spectral_centroid), its position between 50 Hz
+ * and sample_rate / 2 on a log-frequency scale mapped to 0 (red) .. 0.75
+ * (violet), clipped; sat[t] = 1 - spectral flatness (librosa's
+ * spectral_flatness of the power), clipped to [0, 1].  SONO_ERR_INVALID for
+ * NULL pointers, no frames, bins not n_fft / 2 + 1 or a rate not above
+ * 100 Hz; SONO_ERR_NOMEM. */
+SONO_API int sono_colorgram_frames(const float *mag, size_t frames, size_t bins,
+                                   double sample_rate, size_t n_fft, float *hue,
+                                   float *sat);
+/* A w x h RGB 8-bit picture (allocated into *out) from three w x h planes
+ * laid out alike: the pixel's hue (0 .. 0.75) and saturation (0 .. 1) and
+ * its lightness from the dB value, 0.5 (db + top_db) / top_db clipped to
+ * [0, 0.5] (-top_db black, 0 dB the pure hue), by the standard HSL to RGB
+ * conversion.  SONO_ERR_INVALID for NULL pointers, a bad size or top_db not
+ * above 0; SONO_ERR_NOMEM. */
+SONO_API int sono_colorgram(const float *db, const float *hue, const float *sat,
+                            size_t w, size_t h, double top_db, sono_image *out);
+
+/* ------------------------------------------------------------------------ */
 /* Pictures into sound (image_sound.c)                                       */
 
 /* A picture read as a spectrogram and turned into sound whose spectrogram

@@ -900,6 +900,26 @@ expect_fail "render: .npy with a wrong magic" 1 "$I/badmagic.npy" "" \
     render "$I/badmagic.npy" -o "$p"
 expect_fail "render: more frames than one picture holds" 1 "$DATA/trumpet.ogg" "65535" \
     render "$DATA/trumpet.ogg" -o "$p" --n-fft 256 --hop 2
+expect_fail "render: --layout spiral" 2 "--layout" "spiral" render "$I/ok.wav" -o "$p" --layout spiral
+expect_fail "render: --layout with --lossless" 2 "--layout" "lossless" \
+    render "$I/ok.wav" -o "$p" --layout timeline --lossless
+expect_fail "render: --layout with --axes" 2 "--layout" "axes" \
+    render "$I/ok.wav" -o "$p" --layout zorder --axes
+expect_fail "render: --tiles 3" 2 "--tiles" "3" render "$I/ok.wav" -o "$p" --layout hilbert --tiles 3
+expect_fail "render: --tiles without zorder or hilbert" 2 "--tiles" "zorder" \
+    render "$I/ok.wav" -o "$p" --layout wrap --tiles 4
+expect_fail "render: --beats-per-row with zorder" 2 "--beats-per-row" "wrap" \
+    render "$I/ok.wav" -o "$p" --layout zorder --beats-per-row 4
+expect_fail "render: --bpm 1e9" 2 "--bpm" "1e9" render "$I/ok.wav" -o "$p" --layout wrap --bpm 1e9
+expect_fail "render: 44 frames for 256 tiles" 2 "$I/ok.wav" "256" \
+    render "$I/ok.wav" -o "$p" --layout hilbert
+expect_fail "render: --mode grey" 2 "--mode" "grey" render "$I/ok.wav" -o "$p" --mode grey
+expect_fail "render: --mode colorgram with --cmap" 2 "--mode" "cmap" \
+    render "$I/ok.wav" -o "$p" --mode colorgram --cmap gray
+expect_fail "render: --mode colorgram with a .npy of dB" 2 "--mode" "linear" \
+    render "$I/f32.npy" -o "$p" --mode colorgram --from db
+expect_fail "render: --layout wrap with a .npy and no --bpm" 2 "--bpm" "npy" \
+    render "$I/f32.npy" -o "$p" --layout wrap
 expect_fail "render: unknown option --frobnicate" 2 "--frobnicate" "" \
     render "$I/ok.wav" -o "$p" --frobnicate
 expect_fail "render: missing -o" 2 "-o|--output" "" render "$I/ok.wav"
