@@ -130,16 +130,8 @@ static int parse_render_options(cli_args *a, render_opts *o)
         o->top_db_given = 1;
         return 1;
     }
-    if ((m = cli_match(a, "--cmap", 1)) != 0) {
-        if (m < 0)
-            return -1;
-        if (sono_colormap_from_name(a->value, &o->cmap) != SONO_OK) {
-            cli_error("--cmap", "must be magma, viridis, inferno, plasma, cividis, "
-                      "gray, blues or afmhot, got '%s'", a->value);
-            return -1;
-        }
-        return 1;
-    }
+    if ((m = cli_parse_cmap(a, &o->cmap)) != 0)
+        return m;
     if ((m = cli_match(a, "--size", 1)) != 0) {
         if (m < 0 || cli_image_size("--size", a->value, &o->width, &o->height))
             return -1;
