@@ -55,6 +55,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "linalg.h"
 
 /* librosa.util.utils.MAX_MEM_BLOCK and the itemsize of float32. */
 #define MAX_MEM_BLOCK 262144
@@ -240,6 +241,27 @@ static double objective(const problem *p, const double *x, double *g)
  * rotations (Hestenes), which leaves C V = U S: the singular values are the
  * column norms and the singular vectors wanted (of A A^T or A^T A = C C^T)
  * the normalised columns. */
+#define JACOBI_MAX 256
+
+/* c (q x q, column-major) replaced by U diag(s) from its SVD c = U S V^T:
+ * what the one-sided Jacobi rotations leave in it, up to the order and
+ * signs of the columns, which the pseudo-inverse does not see. */
+static int scaled_left_vectors(double *c, size_t q)
+{
+    double *u = sono__malloc_array2(q, q, sizeof *u);
+    double *vt = sono__malloc_array2(q, q, sizeof *vt);
+    double *sv = sono__malloc_array(q, sizeof *sv);
+    int status = u && vt && sv ? sono__dgesdd(q, q, c, q, sv, u, q, vt, q) : SONO_ERR_NOMEM;
+    if (status == SONO_OK)
+        for (size_t k = 0; k < q; k++)
+            for (size_t i = 0; i < q; i++)
+                c[i + k * q] = u[i + k * q] * sv[k];
+    sono__free(u);
+    sono__free(vt);
+    sono__free(sv);
+    return status;
+}
+
 static int make_pinv(problem *p)
 {
     int wide = p->rows <= p->cols;
@@ -296,6 +318,15 @@ static int make_pinv(problem *p)
     double noise = (double)q * DBL_EPSILON, tiny = noise * noise * big;
     status = SONO_ERR_INVALID;
     int rotated = 1;
+    /* Past a few hundred bands the sweeps below cost seconds to minutes
+     * (each is about 2 q^3): LAPACK's divide and conquer gives the same
+     * singular vectors, when it can be loaded.  The default 128 bands keep
+     * the Jacobi path and its exact numbers. */
+    if (q > JACOBI_MAX && sono__linalg_load() == SONO_OK) {
+        if ((status = scaled_left_vectors(c, q)) != SONO_OK)
+            goto done;
+        rotated = 0;
+    }
     for (int sweep = 0; rotated; sweep++) {
         if (sweep == 100)
             goto done; /* not seen: Jacobi converges quadratically */
@@ -335,9 +366,11 @@ static int make_pinv(problem *p)
             continue;
         const double *ck = c + k * q;
         double w = 1.0 / (sv[k] * sv[k] * sv[k] * sv[k]);
-        for (size_t j = 0; j < q; j++)
-            for (size_t i = 0; i < q; i++)
-                p->pinv[i * q + j] += ck[i] * ck[j] * w;
+        for (size_t i = 0; i < q; i++) {  /* along pinv's rows: contiguous */
+            double *row = p->pinv + i * q, a = ck[i];
+            for (size_t j = 0; j < q; j++)
+                row[j] += a * ck[j] * w;
+        }
     }
     status = SONO_OK;
 done:
