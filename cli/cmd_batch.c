@@ -34,7 +34,7 @@ static const struct {
     {"istft", BATCH_NPY, "wav"},       {"invert", BATCH_NPY_PNG, "wav"},
     {"image2sound", BATCH_PICTURE, "wav"}, {"image-svd", BATCH_PICTURE, "png"},
     {"cqt", BATCH_AUDIO, "npy"},       {"features", BATCH_AUDIO, "npy"},
-    {"icqt", BATCH_NPY, "wav"},
+    {"icqt", BATCH_NPY, "wav"},        {"similarity", BATCH_AUDIO, "png"},
 };
 
 static void help(void)
@@ -183,7 +183,7 @@ static int check_command(int argc, char **argv, const char *ext, batch_command *
     }
     const char *name = argv[0];
     if (strcmp(name, "info") == 0 || strcmp(name, "bench") == 0 ||
-        strcmp(name, "batch") == 0) {
+        strcmp(name, "tempo") == 0 || strcmp(name, "batch") == 0) {
         cli_error(name, "cannot be batched: %s", strcmp(name, "batch") == 0
                   ? "batch runs other commands" : "it writes no output file");
         return -1;
