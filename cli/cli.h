@@ -95,6 +95,9 @@ int cli_parse_output(cli_args *a, cli_common *c);
  * --sr RATE into c->audio.sample_rate and --length N into *length.  1 if
  * consumed, 0 if not, -1 after reporting. */
 int cli_parse_synthesis(cli_args *a, cli_common *c, size_t *length);
+/* --sr is required there and must be a whole number of Hz; reports and
+ * returns -1 otherwise. */
+int cli_check_synthesis(const cli_common *c);
 /* A positional argument or an unknown option: returns 1 if it was taken as
  * the input, -1 after reporting an error. */
 int cli_parse_positional(cli_args *a, cli_common *c);

@@ -95,17 +95,9 @@ int cmd_icqt(int argc, char **argv)
         if (cli_parse_positional(&a, &c) < 0)
             return EXIT_USAGE;
     }
-    if (cli_check_paths(&c, 1))
+    if (cli_check_paths(&c, 1) || cli_check_synthesis(&c))
         return EXIT_USAGE;
     double rate = c.audio.sample_rate;
-    if (rate <= 0) {
-        cli_error("--sr", "required: the sample rate of the output");
-        return EXIT_USAGE;
-    }
-    if (rate != floor(rate)) {
-        cli_error("--sr", "must be a whole number of Hz, got %g", rate);
-        return EXIT_USAGE;
-    }
     if (cli_check_output(&c))
         return EXIT_FAIL;
 

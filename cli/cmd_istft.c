@@ -64,16 +64,8 @@ int cmd_istft(int argc, char **argv)
         if (cli_parse_positional(&a, &c) < 0)
             return EXIT_USAGE;
     }
-    if (cli_check_paths(&c, 1))
+    if (cli_check_paths(&c, 1) || cli_check_synthesis(&c))
         return EXIT_USAGE;
-    if (c.audio.sample_rate <= 0) {
-        cli_error("--sr", "required: the sample rate of the output");
-        return EXIT_USAGE;
-    }
-    if (c.audio.sample_rate != (double)(long)c.audio.sample_rate) {
-        cli_error("--sr", "must be a whole number of Hz, got %g", c.audio.sample_rate);
-        return EXIT_USAGE;
-    }
 
     if (cli_check_output(&c))
         return EXIT_FAIL;

@@ -631,3 +631,17 @@ int cli_parse_cmap(cli_args *a, sono_colormap *cmap)
     }
     return 1;
 }
+
+int cli_check_synthesis(const cli_common *c)
+{
+    double rate = c->audio.sample_rate;
+    if (rate <= 0) {
+        cli_error("--sr", "required: the sample rate of the output");
+        return -1;
+    }
+    if (rate != floor(rate)) {
+        cli_error("--sr", "must be a whole number of Hz, got %g", rate);
+        return -1;
+    }
+    return 0;
+}

@@ -55,14 +55,21 @@ static int valid(const sono_tempo_params *p)
            (p->method == SONO_TEMPO_LIBROSA || p->method == SONO_TEMPO_METRICAL);
 }
 
+static int valid_envelope(const float *onset, size_t frames)
+{
+    if (!onset || frames == 0)
+        return 0;
+    for (size_t t = 0; t < frames; t++)
+        if (!isfinite(onset[t]))
+            return 0;
+    return 1;
+}
+
 int sono_tempogram_mean(const sono_tempo_params *p, const float *onset,
                         size_t frames, double *out)
 {
-    if (!valid(p) || !onset || !out || frames == 0)
+    if (!valid(p) || !out || !valid_envelope(onset, frames))
         return SONO_ERR_INVALID;
-    for (size_t t = 0; t < frames; t++)
-        if (!isfinite(onset[t]))
-            return SONO_ERR_INVALID;
     return sono__tempogram_mean(onset, frames, sono_tempo_win_length(p), out);
 }
 
@@ -195,13 +202,13 @@ static double peak_near(const double *tg, size_t bins, double lag, double *stren
 int sono_tempo_estimate(const sono_tempo_params *p, const float *onset,
                         size_t frames, sono_tempo_result *out)
 {
-    if (!valid(p) || !onset || !out || frames == 0)
+    if (!valid(p) || !out || !valid_envelope(onset, frames))
         return SONO_ERR_INVALID;
     size_t bins = sono_tempo_win_length(p);
     double *tg = sono__malloc_array(bins, sizeof *tg);
     if (!tg)
         return SONO_ERR_NOMEM;
-    int err = sono_tempogram_mean(p, onset, frames, tg);
+    int err = sono__tempogram_mean(onset, frames, bins, tg);
     if (err != SONO_OK) {
         sono__free(tg);
         return err;
