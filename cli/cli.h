@@ -193,6 +193,11 @@ typedef struct cli_stft_out {
     int power;
     const sono_mel *mel;
     const sono_logfreq *log;
+    /* Optional: where the next pull may write up to *frames frames (then
+     * handed to the callback in place; *frames may be lowered to the room
+     * there is), or NULL for the pipeline's own buffer.  Saves a copy when
+     * the callback only keeps the frames. */
+    void *(*target)(void *ctx, size_t *frames);
 } cli_stft_out;
 /* Called with `count` consecutive frames, frame-major: bins or bands
  * values each, sono_complex or float; non-zero stops (after reporting). */

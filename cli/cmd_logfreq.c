@@ -113,7 +113,7 @@ static int run(cli_common *c, const sono_logfreq_params *p, const cli_db *db,
 {
     int r;
     logfreq_job j = {0, 0.0, NULL, c};
-    cli_stft_out what = {power, NULL, NULL};
+    cli_stft_out what = {power, NULL, NULL, NULL};
     sono_logfreq *bank = make_bank(c, p, sono_source_rate(src), &r);
     if (!bank)
         return r;

@@ -45,7 +45,7 @@ int cli_mel_stream(cli_common *c, sono_source *src, int power,
 {
     int r = EXIT_USAGE, err = SONO_OK;
     mel_job j = {c->mel.n_mels, 0.0, w, c};
-    cli_stft_out what = {power, NULL, NULL};
+    cli_stft_out what = {power, NULL, NULL, NULL};
     int above_nyquist = cli_check_mel(c, sono_source_rate(src));
     if (above_nyquist < 0)
         return r;

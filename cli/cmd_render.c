@@ -291,11 +291,10 @@ typedef struct collector {
     float *values, *phase;
 } collector;
 
-static int grow(collector *k)
+/* Room for at least `want` frames (at most the limit). */
+static int reserve(collector *k, size_t want)
 {
-    size_t cap = k->capacity ? 2 * k->capacity : 256;
-    if (cap > k->limit)
-        cap = k->limit;
+    size_t cap = want < k->limit ? want : k->limit;
     float *v = realloc(k->values, cap * k->rows * sizeof *v);
     if (!v)
         return -1;
@@ -310,8 +309,21 @@ static int grow(collector *k)
     return 0;
 }
 
-/* Frames arrive as the rows themselves (magnitudes or bands), or complex
- * with --phase. */
+/* Where the STFT may put the next *count frames: straight into the matrix
+ * while it has room (not with --phase, whose frames are complex). */
+static void *next_frames(void *ctx, size_t *count)
+{
+    collector *k = ctx;
+    size_t room = k->capacity - k->frames;
+    if (k->o->phase || room == 0)
+        return NULL;
+    if (*count > room)
+        *count = room;
+    return k->values + k->frames * k->rows;
+}
+
+/* Frames arrive as the rows themselves (magnitudes or bands), already in
+ * place when next_frames gave the room, or complex with --phase. */
 static int on_frames(void *ctx, const void *frames, size_t count)
 {
     collector *k = ctx;
@@ -322,7 +334,7 @@ static int on_frames(void *ctx, const void *frames, size_t count)
                       k->limit, k->rows, k->o->size_given ? "" : " (more with --size)");
             return -1;
         }
-        if (k->frames == k->capacity && grow(k)) {
+        if (k->frames == k->capacity && reserve(k, k->capacity ? 2 * k->capacity : 256)) {
             cli_error(k->c->input, "%s", sono_strerror(SONO_ERR_NOMEM));
             return -1;
         }
@@ -331,7 +343,7 @@ static int on_frames(void *ctx, const void *frames, size_t count)
             const sono_complex *frame = (const sono_complex *)frames + t * k->rows;
             sono_magnitude(frame, row, k->rows);
             sono_phase(frame, k->phase + k->frames * k->rows, k->rows);
-        } else {
+        } else if ((const float *)frames + t * k->rows != row) {
             memcpy(row, (const float *)frames + t * k->rows, k->rows * sizeof *row);
         }
         if (cli_check_overflow(k->c->input, row, k->rows, "the spectrogram"))
@@ -407,9 +419,19 @@ static int spec_from_audio(cli_common *c, const render_opts *o, sono_spec *s)
     status = EXIT_FAIL;
     k.rows = b.rows;
     k.limit = frame_limit(o, b.rows);
+    /* The frames the header promises, allocated at once: growing by
+     * doubling copied each frame about twice more, and fresh pages are
+     * what a short render spends most on.  Only a hint: when it cannot be
+     * had, the frames grow the buffer as they come. */
+    int64_t promised;
+    size_t expect;
+    if (sono_source_check(sono_source_info(src), &c->audio, &promised) == SONO_OK &&
+        promised > 0 && sono_stft_frame_count(&c->stft, (size_t)promised, &expect) == SONO_OK)
+        (void)reserve(&k, expect);
     /* Mel rows are of the power spectrogram, the others of the magnitude;
      * --phase (linear only) takes the complex frames. */
-    cli_stft_out what = {o->phase ? 0 : b.scale == SONO_FREQ_AXIS_MEL ? 2 : 1, b.mel, b.log};
+    cli_stft_out what = {o->phase ? 0 : b.scale == SONO_FREQ_AXIS_MEL ? 2 : 1, b.mel, b.log,
+                        next_frames};
     size_t samples = 0;
     if (cli_run_stft_blocks(c, src, &what, on_frames, &k, &samples))
         goto done;

@@ -99,7 +99,7 @@ int cmd_stft(int argc, char **argv)
     if (!src)
         return open_status;
     stft_job j = {kind, sono_stft_bins(&c.stft), 0.0, NULL, &c};
-    cli_stft_out what = {kind == OUT_MAGNITUDE ? 1 : kind == OUT_POWER ? 2 : 0, NULL, NULL};
+    cli_stft_out what = {kind == OUT_MAGNITUDE ? 1 : kind == OUT_POWER ? 2 : 0, NULL, NULL, NULL};
     int r = EXIT_FAIL;
     j.w = cli_new_npy(&c, kind == OUT_COMPLEX ? SONO_DTYPE_C64 : SONO_DTYPE_F32,
                       j.bins);

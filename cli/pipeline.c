@@ -131,23 +131,25 @@ sono_source *cli_open_audio(const cli_common *c, int *status)
 static int drain(sono_stft *st, const cli_stft_out *what, void *buf, cli_frames_fn fn,
                  void *ctx, size_t *frames, int *err)
 {
-    size_t max = sono_stft_block(st);
     int r;
     for (;;) {
+        size_t max = sono_stft_block(st);
+        void *dst = what->target ? what->target(ctx, &max) : NULL;
+        void *into = dst ? dst : buf;
         if (what->mel)
-            r = sono_stft_pull_mel(st, what->mel, what->power, buf, max);
+            r = sono_stft_pull_mel(st, what->mel, what->power, into, max);
         else if (what->log)
-            r = sono_stft_pull_logfreq(st, what->log, what->power, buf, max);
+            r = sono_stft_pull_logfreq(st, what->log, what->power, into, max);
         else if (what->power)
-            r = sono_stft_pull_spectrum(st, what->power, buf, max);
+            r = sono_stft_pull_spectrum(st, what->power, into, max);
         else
-            r = sono_stft_pull_block(st, buf, max);
+            r = sono_stft_pull_block(st, into, max);
         if (r <= 0) {
             *err = r;
             return 0;
         }
         *frames += (size_t)r;
-        if (fn(ctx, buf, (size_t)r))
+        if (fn(ctx, into, (size_t)r))
             return -1;
     }
 }
@@ -241,7 +243,7 @@ static int each_frame(void *ctx, const void *frames, size_t count)
 int cli_run_stft(const cli_common *c, sono_source *src, cli_frame_fn fn,
                  void *ctx)
 {
-    cli_stft_out what = {0, NULL, NULL};
+    cli_stft_out what = {0, NULL, NULL, NULL};
     per_frame p = {fn, ctx, sono_stft_bins(&c->stft)};
     return cli_run_stft_blocks(c, src, &what, each_frame, &p, NULL);
 }

@@ -60,7 +60,7 @@ static int second_pass(feature_pass *f, const cli_common *c)
     f->sample_rate = sono_source_rate(src);
     f->n_fft = sc.stft.n_fft;
     f->bins = sono_stft_bins(&sc.stft);
-    cli_stft_out what = {1, NULL, NULL};
+    cli_stft_out what = {1, NULL, NULL, NULL};
     int r = cli_run_stft_blocks(&sc, src, &what, on_magnitudes, f, NULL) ? EXIT_FAIL : 0;
     sono_source_close(src);
     if (r == 0 && f->count == 0) {

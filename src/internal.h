@@ -154,6 +154,13 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
 #define SONO__VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SONO__VECTOR_CLONES
+/* Frame-major values (values[t * rows + r], band 0 the lowest) as an
+ * ow x oh picture, the highest band in the top row, area-resized (render.c):
+ * the numbers of transposing into a picture and calling sono_resize_area,
+ * without the transposed copy.  SONO_OK, SONO_ERR_INVALID or NOMEM. */
+int sono__resize_frames(const float *values, size_t frames, size_t rows, float *out,
+                        size_t ow, size_t oh);
+
 #endif
 
 /* The mel bank (filterbank.c) on SONO__MEL_GROUP frames at once, their
@@ -176,5 +183,12 @@ size_t sono__pad_left(const sono_stft_params *p);
 int sono__nnls(const float *A, size_t rows, size_t cols, const float *B,
                size_t frames, float *X);
 size_t sono__nnls_block(size_t rows);
+
+/* Frame-major values (values[t * rows + r], band 0 the lowest) as an
+ * ow x oh picture, the highest band in the top row, area-resized (render.c):
+ * the numbers of transposing into a picture and calling sono_resize_area,
+ * without the transposed copy.  SONO_OK, SONO_ERR_INVALID or NOMEM. */
+int sono__resize_frames(const float *values, size_t frames, size_t rows, float *out,
+                        size_t ow, size_t oh);
 
 #endif

@@ -14,31 +14,19 @@
 
 #include "internal.h"
 
-/* A frame-major block of `frames` frames as a picture `frames` wide, the
- * lowest band in the bottom row, as librosa.display.specshow draws it. */
-static void to_picture(const float *values, size_t frames, size_t rows, float *pic)
-{
-    for (size_t t = 0; t < frames; t++)
-        for (size_t r = 0; r < rows; r++)
-            pic[(rows - 1 - r) * frames + t] = values[t * rows + r];
-}
-
-/* Area-resizes frames x rows values into the w x h window of out at (x0,
- * y0), out being `stride` floats wide. */
+/* Area-resizes frame-major values (frames x rows) into the w x h window of
+ * out at (x0, y0), out being `stride` floats wide, the lowest band in the
+ * bottom row as librosa.display.specshow draws it. */
 static int place(const float *values, size_t frames, size_t rows, float *out,
                  size_t stride, size_t x0, size_t y0, size_t w, size_t h)
 {
-    float *pic = sono__malloc_array2(frames, rows, sizeof *pic);
+    if (x0 == 0 && y0 == 0 && stride == w)
+        return sono__resize_frames(values, frames, rows, out, w, h);
     float *small = sono__malloc_array2(w, h, sizeof *small);
-    int err = SONO_ERR_NOMEM;
-    if (pic && small) {
-        to_picture(values, frames, rows, pic);
-        err = sono_resize_area(pic, frames, rows, small, w, h);
-    }
+    int err = small ? sono__resize_frames(values, frames, rows, small, w, h) : SONO_ERR_NOMEM;
     if (err == SONO_OK)
         for (size_t y = 0; y < h; y++)
             memcpy(out + (y0 + y) * stride + x0, small + y * w, w * sizeof *out);
-    sono__free(pic);
     sono__free(small);
     return err;
 }

@@ -174,6 +174,37 @@ static void test_timeline(void)
           "high band on top, pairs of frames averaged: %g %g / %g %g", out[0], out[2],
           out[3], out[5]);
     CHECK(sono_layout_timeline(v, 0, 2, 3, 2, out) == SONO_ERR_INVALID, "no frames");
+
+    /* Timeline resizes straight from the frame-major values; it must give
+     * the very numbers of the picture transposed and then resized by
+     * sono_resize_area, shrinking, stretching and mixed, odd sizes too. */
+    static const size_t shapes[][4] = {{431, 1025, 224, 224}, {37, 11, 224, 5},
+                                       {5, 300, 64, 7},       {64, 64, 64, 64},
+                                       {1, 9, 3, 4},          {200, 3, 17, 13}};
+    for (size_t c = 0; c < sizeof shapes / sizeof shapes[0]; c++) {
+        size_t frames = shapes[c][0], rows = shapes[c][1], w = shapes[c][2], h = shapes[c][3];
+        float *vals = malloc(frames * rows * sizeof *vals);
+        float *pic = malloc(frames * rows * sizeof *pic);
+        float *want = malloc(w * h * sizeof *want), *got = malloc(w * h * sizeof *got);
+        unsigned seed = 12345u + (unsigned)c;
+        for (size_t i = 0; i < frames * rows; i++) {
+            seed = seed * 1103515245u + 12345u;
+            vals[i] = -80.0f * (float)(seed >> 8) / 16777216.0f;
+        }
+        for (size_t t = 0; t < frames; t++)
+            for (size_t r = 0; r < rows; r++)
+                pic[(rows - 1 - r) * frames + t] = vals[t * rows + r];
+        CHECK(sono_resize_area(pic, frames, rows, want, w, h) == SONO_OK &&
+                  sono_layout_timeline(vals, frames, rows, w, h, got) == SONO_OK,
+              "timeline %zux%zu -> %zux%zu", frames, rows, w, h);
+        CHECK(memcmp(want, got, w * h * sizeof *got) == 0,
+              "timeline %zux%zu -> %zux%zu: the numbers of transpose + resize, bit for bit",
+              frames, rows, w, h);
+        free(vals);
+        free(pic);
+        free(want);
+        free(got);
+    }
 }
 
 static void test_colorgram(void)
