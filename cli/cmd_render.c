@@ -4,7 +4,9 @@
  *
  * The whole matrix is kept in memory: the dB scale is relative to its
  * maximum, which is known only at the end, and the picture holds one pixel
- * per value anyway unless --size shrinks it. */
+ * per value anyway unless --size shrinks it.  The plain timeline of a long
+ * track at a given --size is the exception: it is drawn in two passes over
+ * the audio (render_stream.c), in memory that does not grow with it. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,7 +401,19 @@ static int spec_from_cqt(cli_common *c, const render_opts *o, sono_spec *s)
     return 0;
 }
 
-static int spec_from_audio(cli_common *c, const render_opts *o, sono_spec *s)
+/* Values above which a picture at --size is drawn as the audio streams
+ * (render_stream.c) rather than from the whole matrix: 64 MiB of float32,
+ * 15 minutes at n_fft 2048 and hop 512.  Below it, one pass and the
+ * matrix cost less than a second STFT pass. */
+#define STREAM_VALUES ((size_t)16 << 20)
+
+/* The spectrogram of the audio input into s.  When `streamed` is not NULL
+ * (a picture of --size that can be streamed) and the matrix the header
+ * promises is large, or of unknown size, the picture is drawn in relative
+ * dB straight into streamed instead, *drawn set, and s gets the shape and
+ * axes without the values. */
+static int spec_from_audio(cli_common *c, const render_opts *o, sono_spec *s, float *streamed,
+                           int *drawn)
 {
     int status;
     if (o->cqt)
@@ -417,16 +431,27 @@ static int spec_from_audio(cli_common *c, const render_opts *o, sono_spec *s)
     if (bank_new(&b, c, o, &s->axes))
         goto done;
     status = EXIT_FAIL;
+    int64_t promised;
+    size_t expect = 0;
+    if (sono_source_check(sono_source_info(src), &c->audio, &promised) == SONO_OK &&
+        promised > 0)
+        sono_stft_frame_count(&c->stft, (size_t)promised, &expect);
+    if (streamed && (expect == 0 || expect > STREAM_VALUES / b.rows)) {
+        cli_stft_out what = {b.scale == SONO_FREQ_AXIS_MEL ? 2 : 1, b.mel, b.log, NULL};
+        s->rows = b.rows;
+        if (render_stream_db(c, src, &what, b.rows, s->axes.power == 1, o->top_db, o->width,
+                             o->height, streamed, &s->frames, &s->axes.length) == 0)
+            status = 0;
+        *drawn = 1;
+        goto done;
+    }
     k.rows = b.rows;
     k.limit = frame_limit(o, b.rows);
     /* The frames the header promises, allocated at once: growing by
      * doubling copied each frame about twice more, and fresh pages are
      * what a short render spends most on.  Only a hint: when it cannot be
      * had, the frames grow the buffer as they come. */
-    int64_t promised;
-    size_t expect;
-    if (sono_source_check(sono_source_info(src), &c->audio, &promised) == SONO_OK &&
-        promised > 0 && sono_stft_frame_count(&c->stft, (size_t)promised, &expect) == SONO_OK)
+    if (expect > 0)
         (void)reserve(&k, expect);
     /* Mel rows are of the power spectrogram, the others of the magnitude;
      * --phase (linear only) takes the complex frames. */
@@ -704,17 +729,37 @@ static render_values values_kind(const render_opts *o)
     return o->from == NPY_POWER ? RENDER_VALUES_POWER : RENDER_VALUES_MAGNITUDE;
 }
 
-static int write_picture(const cli_common *c, sono_spec *s, render_opts *o)
+/* Whether the picture can be drawn as the audio streams (render_stream.c):
+ * the plain timeline of an STFT scale at a given size, from a file that
+ * can be read twice. */
+static int streams(const cli_common *c, const render_opts *o)
+{
+    return !is_npy(c->input) && !o->cqt && !o->lossless && !o->weighting && o->size_given &&
+           !o->layout.colorgram &&
+           (o->layout.kind == RENDER_LAYOUT_NONE || o->layout.kind == RENDER_LAYOUT_TIMELINE) &&
+           render_can_stream(c->input);
+}
+
+/* The picture of s, or of `streamed` (relative dB at --size) when that was
+ * drawn already. */
+static int write_picture(const cli_common *c, sono_spec *s, render_opts *o,
+                         const float *streamed)
 {
     size_t ow = o->size_given ? o->width : s->frames, oh = o->size_given ? o->height : s->rows;
-    int r = render_layout_prepare(&o->layout, c, s, values_kind(o), is_npy(c->input), ow, oh);
-    if (r)
-        return r;
-    to_relative_db(s, o);
     sono_image im = {0};
-    int err = o->weighting ? add_weighting(s, o) : SONO_OK;
-    if (err == SONO_OK)
-        err = render_layout_draw(&o->layout, s, o->top_db, o->cmap, ow, oh, &im);
+    int err;
+    if (streamed) {
+        err = sono_colorize(streamed, ow, oh, -o->top_db, 0.0, o->cmap, &im);
+    } else {
+        int r = render_layout_prepare(&o->layout, c, s, values_kind(o), is_npy(c->input), ow,
+                                      oh);
+        if (r)
+            return r;
+        to_relative_db(s, o);
+        err = o->weighting ? add_weighting(s, o) : SONO_OK;
+        if (err == SONO_OK)
+            err = render_layout_draw(&o->layout, s, o->top_db, o->cmap, ow, oh, &im);
+    }
     if (err == SONO_OK && o->axes)
         err = add_axes(s, o, &im);
     if (err != SONO_OK) {
@@ -722,7 +767,7 @@ static int write_picture(const cli_common *c, sono_spec *s, render_opts *o)
         sono_image_free(&im);
         return EXIT_FAIL;
     }
-    r = cli_save_picture(c, &im);
+    int r = cli_save_picture(c, &im);
     sono_image_free(&im);
     return r;
 }
@@ -797,9 +842,18 @@ int cmd_render(int argc, char **argv)
 
     sono_spec s;
     memset(&s, 0, sizeof s);
-    int r = is_npy(c.input) ? spec_from_npy(&c, &o, &s) : spec_from_audio(&c, &o, &s);
+    float *streamed = NULL;
+    int drawn = 0;
+    if (streams(&c, &o) && !(streamed = malloc((size_t)o.width * o.height * sizeof *streamed))) {
+        cli_error(c.output, "%s", sono_strerror(SONO_ERR_NOMEM));
+        return EXIT_FAIL;
+    }
+    int r = is_npy(c.input) ? spec_from_npy(&c, &o, &s)
+                            : spec_from_audio(&c, &o, &s, streamed, &drawn);
     if (r == 0)
-        r = o.lossless ? write_lossless(&c, &s, &o) : write_picture(&c, &s, &o);
+        r = o.lossless ? write_lossless(&c, &s, &o)
+                       : write_picture(&c, &s, &o, drawn ? streamed : NULL);
+    free(streamed);
     free(s.values);
     free(s.phase);
     render_layout_free(&o.layout);

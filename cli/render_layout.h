@@ -61,4 +61,15 @@ int render_layout_draw(const render_layout *l, const sono_spec *s, double top_db
 int render_colorgram_frames(render_layout *l, const cli_common *c, const sono_spec *s,
                             render_values values, int npy);
 
+/* The plain timeline picture of an audio file (render_stream.c), in memory
+ * that does not grow with the track: whether the input can be read twice,
+ * and the two passes over src (then the input opened again), the STFT frames
+ * of `what` (rows values each) into relative dB floored at -top_db, drawn
+ * into picture (w x h).  Stores the number of frames and samples; 0, or -1
+ * after reporting. */
+int render_can_stream(const char *input);
+int render_stream_db(const cli_common *c, sono_source *src, const cli_stft_out *what,
+                     size_t rows, int amplitude, double top_db, size_t w, size_t h,
+                     float *picture, size_t *frames, size_t *samples);
+
 #endif

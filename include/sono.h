@@ -1425,6 +1425,21 @@ SONO_API int sono_colorize(const float *in, size_t w, size_t h, double lo,
 SONO_API int sono_layout_timeline(const float *values, size_t frames, size_t rows,
                                   size_t w, size_t h, float *out);
 
+/* The timeline as a stream, for a track of any length in constant memory:
+ * the number of frames must be known in advance (a first pass can count
+ * them).  Frames are pushed in order, any number at a time; each column of
+ * out is final once the frames it covers are in, the picture once all
+ * `frames` are.  The stream holds about (w / frames + 3) x rows floats.
+ * The numbers are sono_layout_timeline's bit for bit (which is this with
+ * every frame pushed at once).  new: SONO_ERR_INVALID for a NULL out, a
+ * zero size or a side above SONO_IMAGE_MAX_SIDE, or SONO_ERR_NOMEM in *err;
+ * push: SONO_ERR_INVALID for more frames than announced. */
+typedef struct sono_timeline sono_timeline;
+SONO_API sono_timeline *sono_timeline_new(size_t frames, size_t rows, size_t w, size_t h,
+                                          float *out, int *err);
+SONO_API int sono_timeline_push(sono_timeline *t, const float *values, size_t count);
+SONO_API void sono_timeline_free(sono_timeline *t);
+
 /* Tempo-synchronised rows: the track cut into strips of beats_per_row beats
  * of beat_frames frames each (a fractional number), stacked from the top;
  * strip i spans picture rows [i h / R, (i + 1) h / R) of R strips, and

@@ -154,12 +154,18 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
 #define SONO__VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SONO__VECTOR_CLONES
-/* Frame-major values (values[t * rows + r], band 0 the lowest) as an
- * ow x oh picture, the highest band in the top row, area-resized (render.c):
- * the numbers of transposing into a picture and calling sono_resize_area,
- * without the transposed copy.  SONO_OK, SONO_ERR_INVALID or NOMEM. */
-int sono__resize_frames(const float *values, size_t frames, size_t rows, float *out,
-                        size_t ow, size_t oh);
+/* Area resizing's geometry (render.c; timeline.c streams it): output pixel
+ * o of m along an axis of n input pixels covers [lo, hi) = [o n / m,
+ * (o + 1) n / m), touching input pixels first to last - 1; the share of
+ * pixel i in that mean is its covered part over the width (0 when it only
+ * touches).  Every resize computes the same shares in the same order, so
+ * the streamed timeline gives sono_resize_area's numbers bit for bit. */
+typedef struct sono__span {
+    double lo, hi, width;
+    size_t first, last;
+} sono__span;
+sono__span sono__span_of(size_t o, size_t n, size_t m);
+float sono__span_share(const sono__span *s, size_t i);
 
 #endif
 
@@ -184,11 +190,17 @@ int sono__nnls(const float *A, size_t rows, size_t cols, const float *B,
                size_t frames, float *X);
 size_t sono__nnls_block(size_t rows);
 
-/* Frame-major values (values[t * rows + r], band 0 the lowest) as an
- * ow x oh picture, the highest band in the top row, area-resized (render.c):
- * the numbers of transposing into a picture and calling sono_resize_area,
- * without the transposed copy.  SONO_OK, SONO_ERR_INVALID or NOMEM. */
-int sono__resize_frames(const float *values, size_t frames, size_t rows, float *out,
-                        size_t ow, size_t oh);
+/* Area resizing's geometry (render.c; timeline.c streams it): output pixel
+ * o of m along an axis of n input pixels covers [lo, hi) = [o n / m,
+ * (o + 1) n / m), touching input pixels first to last - 1; the share of
+ * pixel i in that mean is its covered part over the width (0 when it only
+ * touches).  Every resize computes the same shares in the same order, so
+ * the streamed timeline gives sono_resize_area's numbers bit for bit. */
+typedef struct sono__span {
+    double lo, hi, width;
+    size_t first, last;
+} sono__span;
+sono__span sono__span_of(size_t o, size_t n, size_t m);
+float sono__span_share(const sono__span *s, size_t i);
 
 #endif

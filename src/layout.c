@@ -14,16 +14,27 @@
 
 #include "internal.h"
 
-/* Area-resizes frame-major values (frames x rows) into the w x h window of
- * out at (x0, y0), out being `stride` floats wide, the lowest band in the
- * bottom row as librosa.display.specshow draws it. */
+/* The timeline of frame-major values (frames x rows) at one go into out,
+ * w x h. */
+static int timeline(const float *values, size_t frames, size_t rows, float *out, size_t w,
+                    size_t h)
+{
+    int err = SONO_OK;
+    sono_timeline *t = sono_timeline_new(frames, rows, w, h, out, &err);
+    if (!t)
+        return err;
+    err = sono_timeline_push(t, values, frames);
+    sono_timeline_free(t);
+    return err;
+}
+
+/* The timeline of frame-major values (frames x rows) into the w x h window
+ * of out at (x0, y0), out being `stride` floats wide. */
 static int place(const float *values, size_t frames, size_t rows, float *out,
                  size_t stride, size_t x0, size_t y0, size_t w, size_t h)
 {
-    if (x0 == 0 && y0 == 0 && stride == w)
-        return sono__resize_frames(values, frames, rows, out, w, h);
     float *small = sono__malloc_array2(w, h, sizeof *small);
-    int err = small ? sono__resize_frames(values, frames, rows, small, w, h) : SONO_ERR_NOMEM;
+    int err = small ? timeline(values, frames, rows, small, w, h) : SONO_ERR_NOMEM;
     if (err == SONO_OK)
         for (size_t y = 0; y < h; y++)
             memcpy(out + (y0 + y) * stride + x0, small + y * w, w * sizeof *out);
@@ -43,7 +54,7 @@ int sono_layout_timeline(const float *values, size_t frames, size_t rows,
 {
     if (bad_picture(values, frames, rows, w, h, out))
         return SONO_ERR_INVALID;
-    return place(values, frames, rows, out, w, 0, 0, w, h);
+    return timeline(values, frames, rows, out, w, h);
 }
 
 /* ---- wrap: tempo-synchronised rows ---- */

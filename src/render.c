@@ -5,16 +5,9 @@
 
 #include "internal.h"
 
-/* The input span output pixel o of m covers along an axis of n: [lo, hi)
- * in input pixels, touching pixels first to last - 1. */
-typedef struct area_span {
-    double lo, hi, width;
-    size_t first, last;
-} area_span;
-
-static area_span span_of(size_t o, size_t n, size_t m)
+sono__span sono__span_of(size_t o, size_t n, size_t m)
 {
-    area_span s;
+    sono__span s;
     s.width = (double)n / (double)m; /* input pixels per output pixel */
     s.lo = (double)o * s.width;
     s.hi = (double)(o + 1) * s.width;
@@ -25,8 +18,7 @@ static area_span span_of(size_t o, size_t n, size_t m)
     return s;
 }
 
-/* The share of input pixel i in the span's mean (0 when it only touches). */
-static float share_of(const area_span *s, size_t i)
+float sono__span_share(const sono__span *s, size_t i)
 {
     double a = (double)i > s->lo ? (double)i : s->lo;
     double b = (double)(i + 1) < s->hi ? (double)(i + 1) : s->hi;
@@ -38,11 +30,11 @@ static float share_of(const area_span *s, size_t i)
 static void resample_one(const float *in, size_t n, size_t m, size_t o, float *dst,
                          size_t count, size_t in_step, size_t line_step)
 {
-    area_span s = span_of(o, n, m);
+    sono__span s = sono__span_of(o, n, m);
     for (size_t k = 0; k < count; k++)
         dst[k * line_step] = 0.0f;
     for (size_t i = s.first; i < s.last; i++) {
-        float w = share_of(&s, i);
+        float w = sono__span_share(&s, i);
         if (w <= 0.0f)
             continue;
         const float *src = in + i * in_step;
@@ -82,54 +74,6 @@ int sono_resize_area(const float *in, size_t w, size_t h, float *out,
     resample_axis(mid, h, out, oh, ow, ow, ow, 1);
     sono__free(mid);
     return SONO_OK;
-}
-
-int sono__resize_frames(const float *values, size_t frames, size_t rows, float *out,
-                        size_t ow, size_t oh)
-{
-    if (!values || !out || frames == 0 || rows == 0 || ow == 0 || oh == 0)
-        return SONO_ERR_INVALID;
-    if (ow == frames && oh == rows) {
-        for (size_t t = 0; t < frames; t++)
-            for (size_t r = 0; r < rows; r++)
-                out[(rows - 1 - r) * frames + t] = values[t * rows + r];
-        return SONO_OK;
-    }
-    /* One output column at a time: across (its frames into one column of
-     * all bands, which are contiguous in a frame), then down (picture row i
-     * is band rows - 1 - i), each sum in the order sono_resize_area's
-     * passes take, with no picture-sized intermediate.  The down shares are
-     * the same for every column: worked out once. */
-    float *col = sono__malloc_array(rows, sizeof *col);
-    area_span *spans = sono__malloc_array(oh, sizeof *spans);
-    /* Each row's span touches at most ceil(rows / oh) + 1 bands. */
-    size_t most = rows / oh + 2;
-    float *shares = sono__malloc_array2(oh, most, sizeof *shares);
-    int err = SONO_ERR_NOMEM;
-    if (!col || !spans || !shares)
-        goto done;
-    for (size_t o = 0; o < oh; o++) {
-        spans[o] = span_of(o, rows, oh);
-        for (size_t i = spans[o].first; i < spans[o].last; i++)
-            shares[o * most + i - spans[o].first] = share_of(&spans[o], i);
-    }
-    for (size_t x = 0; x < ow; x++) {
-        resample_one(values, frames, ow, x, col, rows, rows, 1);
-        for (size_t o = 0; o < oh; o++) {
-            const float *w = shares + o * most - spans[o].first;
-            float sum = 0.0f;
-            for (size_t i = spans[o].first; i < spans[o].last; i++)
-                if (w[i] > 0.0f)
-                    sum += w[i] * col[rows - 1 - i];
-            out[o * ow + x] = sum;
-        }
-    }
-    err = SONO_OK;
-done:
-    sono__free(col);
-    sono__free(spans);
-    sono__free(shares);
-    return err;
 }
 
 int sono_colorize(const float *in, size_t w, size_t h, double lo, double hi,

@@ -253,14 +253,15 @@ done:
     return err;
 }
 
-/* |STFT| in dB re max, resized, coloured, framed with axes, saved as PNG
- * (`sono render --size 64x48 --axes`). */
+/* |STFT| in dB re max, resized as a stream of frames (sono_timeline),
+ * coloured, framed with axes, saved as PNG (`sono render --size 64x48
+ * --axes` of a long track). */
 static int path_render(const fixture *fx, bytes *d)
 {
     char path[4200];
     out_path(fx, "render.png", path, sizeof path);
     size_t w = fx->frames, h = BINS, n = w * h;
-    float *db = malloc(n * sizeof *db), *pic = malloc(n * sizeof *pic);
+    float *db = malloc(n * sizeof *db);
     float *small = malloc(64 * 48 * sizeof *small);
     double hz[BINS];
     sono_image plot, framed;
@@ -272,14 +273,12 @@ static int path_render(const fixture *fx, bytes *d)
     sono_db_params_default(&dp, 1);
     dp.ref_is_max = 1;
     int err = sono_to_db(db, n, &dp);
-    /* Picture rows top to bottom are the bins from the highest down. */
-    for (size_t t = 0; t < w; t++)
-        for (size_t k = 0; k < h; k++)
-            pic[(h - 1 - k) * w + t] = db[t * h + k];
     for (size_t k = 0; k < h; k++)
         hz[k] = (double)k * RATE / N_FFT;
-    if (err == SONO_OK)
-        err = sono_resize_area(pic, w, h, small, 64, 48);
+    sono_timeline *line = err == SONO_OK ? sono_timeline_new(w, h, 64, 48, small, &err) : NULL;
+    for (size_t t = 0; line && err == SONO_OK && t < w; t += 50)
+        err = sono_timeline_push(line, db + t * h, w - t < 50 ? w - t : 50);
+    sono_timeline_free(line);
     if (err == SONO_OK)
         err = sono_colorize(small, 64, 48, -80.0, 0.0, SONO_CMAP_MAGMA, &plot);
     sono_axes a = {0.0, (double)fx->length / RATE, SONO_FREQ_AXIS_LINEAR, hz, h,
@@ -291,7 +290,6 @@ static int path_render(const fixture *fx, bytes *d)
     sono_image_free(&plot);
     sono_image_free(&framed);
     free(db);
-    free(pic);
     free(small);
     return err;
 }

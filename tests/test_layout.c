@@ -174,6 +174,12 @@ static void test_timeline(void)
           "high band on top, pairs of frames averaged: %g %g / %g %g", out[0], out[2],
           out[3], out[5]);
     CHECK(sono_layout_timeline(v, 0, 2, 3, 2, out) == SONO_ERR_INVALID, "no frames");
+    int e = SONO_OK;
+    CHECK(!sono_timeline_new(6, 2, 3, 2, NULL, &e) && e == SONO_ERR_INVALID &&
+              !sono_timeline_new(0, 2, 3, 2, out, &e) &&
+              !sono_timeline_new(6, 2, SONO_IMAGE_MAX_SIDE + 1, 2, out, &e) &&
+              sono_timeline_push(NULL, v, 1) == SONO_ERR_INVALID,
+          "stream refusals");
 
     /* Timeline resizes straight from the frame-major values; it must give
      * the very numbers of the picture transposed and then resized by
@@ -200,6 +206,18 @@ static void test_timeline(void)
         CHECK(memcmp(want, got, w * h * sizeof *got) == 0,
               "timeline %zux%zu -> %zux%zu: the numbers of transpose + resize, bit for bit",
               frames, rows, w, h);
+        /* The same as a stream, frames pushed 7 at a time (and 0). */
+        int err = SONO_OK;
+        memset(got, 0, w * h * sizeof *got);
+        sono_timeline *line = sono_timeline_new(frames, rows, w, h, got, &err);
+        for (size_t t = 0; line && err == SONO_OK && t < frames; t += 7)
+            err = sono_timeline_push(line, vals + t * rows, frames - t < 7 ? frames - t : 7);
+        CHECK(line && err == SONO_OK && sono_timeline_push(line, vals, 0) == SONO_OK &&
+                  sono_timeline_push(line, vals, 1) == SONO_ERR_INVALID,
+              "stream %zux%zu: frames pushed in sevens, none more than announced", frames, rows);
+        CHECK(memcmp(want, got, w * h * sizeof *got) == 0,
+              "stream %zux%zu -> %zux%zu: the same numbers, bit for bit", frames, rows, w, h);
+        sono_timeline_free(line);
         free(vals);
         free(pic);
         free(want);
