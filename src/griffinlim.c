@@ -48,6 +48,7 @@ struct sono__gla {
     sono_complex *d;       /* d_{n-1}; NULL when gamma == 1 */
     sono__fft **fft;       /* one per worker */
     int threads;
+    sono__pool *pool;      /* the workers, started once for all iterations */
     int more;              /* another iteration follows this one */
     double alpha, beta, gamma;
 };
@@ -56,6 +57,7 @@ void sono__gla_free(sono__gla *g)
 {
     if (!g)
         return;
+    sono__pool_free(g->pool);
     if (g->fft)
         for (int w = 0; w < g->threads; w++)
             sono__fft_free(g->fft[w]);
@@ -135,6 +137,10 @@ sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
         if ((status = sono__fft_plan_inverse_float(g->fft[w])) != SONO_OK)
             goto fail;
     }
+    /* Two loops an iteration: starting threads for each cost as much as a
+     * loop over a few hundred frames (a 5 s clip). */
+    if (g->threads > 1 && !(g->pool = sono__pool_new(g->threads, &status)))
+        goto fail;
     sono_window_fill(p->window, p->win_length, p->n_fft, g->window);
     status = fill_inv_wss(g);
     if (status != SONO_OK)
@@ -152,14 +158,20 @@ static void synthesise(void *ctx, size_t begin, size_t end, int worker);
 /* c_0 = d_0 = the initial coefficients; t_0 = 0, as librosa's first
  * "previous rebuilt" is 0, so that the first update is a plain projection.
  * The first grains are made here; each iteration makes the next ones. */
+sono_complex *sono__gla_coefs(sono__gla *g)
+{
+    return g->c;
+}
+
 void sono__gla_start(sono__gla *g, const sono_complex *initial)
 {
     size_t cells = g->frames * g->bins;
-    memcpy(g->c, initial, cells * sizeof *g->c);
+    if (initial != g->c)
+        memcpy(g->c, initial, cells * sizeof *g->c);
     memset(g->t, 0, cells * sizeof *g->t);
     if (g->d)
         memcpy(g->d, initial, cells * sizeof *g->d);
-    sono__parallel_for(g->threads, g->frames, synthesise, g);
+    sono__pool_for(g->pool, g->threads, g->frames, synthesise, g);
 }
 
 /* Magnitude projection of one frame of c into the FFT's input:
@@ -278,8 +290,8 @@ static void analyse_and_update(void *ctx, size_t begin, size_t end,
 void sono__gla_iterate(sono__gla *g, int more)
 {
     g->more = more;
-    sono__parallel_for(g->threads, g->span, overlap_add, g);
-    sono__parallel_for(g->threads, g->frames, analyse_and_update, g);
+    sono__pool_for(g->pool, g->threads, g->span, overlap_add, g);
+    sono__pool_for(g->pool, g->threads, g->frames, analyse_and_update, g);
 }
 
 /* The magnitude projection of the current iterate: the coefficients whose
@@ -288,4 +300,28 @@ void sono__gla_result(const sono__gla *g, sono_complex *out)
 {
     for (size_t t = 0; t < g->frames; t++)
         project(g, t, out + t * g->bins);
+}
+
+/* The result's samples straight from the iteration's own float synthesis,
+ * which saves sono_istft_run its double-precision FFT plans and a copy of
+ * the coefficients: a tenth of the time on a 5 s clip.  Single precision
+ * is why istft is double (see fft.c): it divides by the window sum of
+ * squares, and where that is tiny (no centring, a short window, a hop
+ * above half the window) rounding noise would be amplified.  So only where
+ * the sum is bounded away from zero over the whole signal: centred frames,
+ * the window as long as the FFT and overlapping itself at least twice,
+ * and no more samples than the frames cover. */
+int sono__gla_has_signal(const sono__gla *g, size_t length)
+{
+    const sono_stft_params *p = &g->p;
+    return p->center && p->win_length == p->n_fft && 2 * p->hop_length <= p->n_fft &&
+           (length == 0 || length <= g->sig_end - g->sig_begin);
+}
+
+void sono__gla_signal(sono__gla *g, size_t length, float *out)
+{
+    size_t n = length ? length : g->sig_end - g->sig_begin;
+    sono__pool_for(g->pool, g->threads, g->frames, synthesise, g);
+    sono__pool_for(g->pool, g->threads, g->span, overlap_add, g);
+    memcpy(out, g->signal + g->sig_begin, n * sizeof *out);
 }

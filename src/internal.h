@@ -133,10 +133,18 @@ sono__gla *sono__gla_new(const sono_stft_params *p, const float *mag,
                          size_t frames, double alpha, double beta,
                          double gamma, int threads, int *err);
 void sono__gla_free(sono__gla *g);
+/* The iterate's storage (frames x bins), where the initial coefficients
+ * may be written in place before sono__gla_start(g, it). */
+sono_complex *sono__gla_coefs(sono__gla *g);
 void sono__gla_start(sono__gla *g, const sono_complex *initial);
 /* One iteration; more says whether another will follow. */
 void sono__gla_iterate(sono__gla *g, int more);
 void sono__gla_result(const sono__gla *g, sono_complex *out);
+/* Whether sono__gla_signal can give the result's first `length` samples
+ * (0: istft's length) as istft would, within float rounding; then writes
+ * them.  Otherwise sono__gla_result and sono_istft_run. */
+int sono__gla_has_signal(const sono__gla *g, size_t length);
+void sono__gla_signal(sono__gla *g, size_t length, float *out);
 
 /* PGHI (pghi.c) on validated parameters and magnitudes; the integration
  * is serial, the conversion to complex uses `threads` workers. */

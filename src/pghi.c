@@ -360,18 +360,19 @@ static void relax_frames(void *ctx, size_t begin, size_t end, int worker)
 /* Refines the phases of the coefficients c (frames x bins, with their
  * magnitudes) by SWEEPS red-black Gauss-Seidel sweeps of the least-squares
  * integration described at the top.  Takes over w's phase and dt. */
-static void relax(pghi_work *w, size_t skip, int threads, sono_complex *c)
+static void relax(pghi_work *w, size_t skip, sono__pool *pool, sono_complex *c)
 {
+    const int threads = sono__pool_threads(pool);
     const size_t T = w->frames, K = w->bins;
     if (T < 2 || skip == 0 || K <= 2 * skip)
         return;
     const double min = (double)w->peak * pow(10.0, -RELAX_DB / 20.0);
     relax_job r = {w, c, w->phase, w->dt, skip, (float)(min * min), 0};
-    sono__parallel_for(threads, T, time_rotations, &r);
-    sono__parallel_for(threads, T, bin_rotations, &r);
+    sono__pool_for(pool, threads, T, time_rotations, &r);
+    sono__pool_for(pool, threads, T, bin_rotations, &r);
     for (int sweep = 0; sweep < 2 * SWEEPS; sweep++) {
         r.colour = sweep % 2;
-        sono__parallel_for(threads, T, relax_frames, &r);
+        sono__pool_for(pool, threads, T, relax_frames, &r);
     }
 }
 
@@ -478,10 +479,15 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
         status = integrate(&w, mag, p);
     if (status == SONO_OK) {
         polar q = {mag, w.phase, out, w.bins};
+        /* Eight loops over the frames: threads started once for all. */
         int nthreads = sono__threads_resolve(threads);
-        sono__parallel_for(nthreads, frames, to_complex, &q);
-        if (w.lambda > 0.0)
-            relax(&w, edge_bins(p, w.lambda), nthreads, out);
+        sono__pool *pool = nthreads > 1 ? sono__pool_new(nthreads, &status) : NULL;
+        if (nthreads == 1 || pool) {
+            sono__pool_for(pool, nthreads, frames, to_complex, &q);
+            if (w.lambda > 0.0)
+                relax(&w, edge_bins(p, w.lambda), pool, out);
+        }
+        sono__pool_free(pool);
     }
     work_free(&w);
     return status;

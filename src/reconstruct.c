@@ -174,24 +174,39 @@ int sono_phase_reconstruct(const sono_stft_params *in, const float *mag,
         gamma = AGLA_GAMMA;
     }
 
-    sono_complex *coef = sono__malloc_array(cells, sizeof *coef);
+    /* With iterations, the initial phase is written straight into the
+     * iterate, and the result usually comes out of the iteration's own
+     * synthesis; otherwise through the coefficients and istft. */
     sono__gla *g = NULL;
-    if (!coef)
-        return SONO_ERR_NOMEM;
-    err = initial_phase(&p, mag, cells, frames, init, pp, coef);
-    if (err == SONO_OK && iterations > 0) {
+    if (iterations > 0) {
         g = sono__gla_new(&p, mag, frames, alpha, beta, gamma, pp->threads, &err);
-        if (g) {
-            sono__gla_start(g, coef);
+        if (!g)
+            return err;
+        err = initial_phase(&p, mag, cells, frames, init, pp, sono__gla_coefs(g));
+        if (err == SONO_OK) {
+            sono__gla_start(g, sono__gla_coefs(g));
             for (int i = 0; i < iterations; i++) {
                 sono__gla_iterate(g, i + 1 < iterations);
                 if (pp->progress)
                     pp->progress(pp->progress_ctx, i + 1, iterations);
             }
-            sono__gla_result(g, coef);
+        }
+        if (err == SONO_OK && sono__gla_has_signal(g, length)) {
+            sono__gla_signal(g, length, out);
             sono__gla_free(g);
+            return SONO_OK;
         }
     }
+    sono_complex *coef = err == SONO_OK ? sono__malloc_array(cells, sizeof *coef) : NULL;
+    if (err == SONO_OK && !coef)
+        err = SONO_ERR_NOMEM;
+    if (err == SONO_OK) {
+        if (g)
+            sono__gla_result(g, coef);
+        else
+            err = initial_phase(&p, mag, cells, frames, init, pp, coef);
+    }
+    sono__gla_free(g);
     if (err == SONO_OK)
         err = sono_istft_run(&p, coef, frames, length, out);
     sono__free(coef);
