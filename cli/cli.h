@@ -158,6 +158,14 @@ extern const char cli_help_mel[];
 extern const char cli_help_db[];
 extern const char cli_help_threads[];
 
+/* ---- memory (memory.c) ---- */
+
+/* Freed memory kept in the heap for the next stage (called once, first). */
+void cli_keep_freed_memory(void);
+/* malloc for a block about to be filled end to end; a MiB or more goes on
+ * huge pages.  NULL when out of memory; free() and realloc() as usual. */
+void *cli_alloc_filled(size_t bytes);
+
 /* ---- third-party chatter (quiet.c) ---- */
 
 /* Between these two, the stream stderr goes to /dev/null (file descriptor 2

@@ -297,7 +297,8 @@ typedef struct collector {
 static int reserve(collector *k, size_t want)
 {
     size_t cap = want < k->limit ? want : k->limit;
-    float *v = realloc(k->values, cap * k->rows * sizeof *v);
+    float *v = k->values ? realloc(k->values, cap * k->rows * sizeof *v)
+                         : cli_alloc_filled(cap * k->rows * sizeof *v);
     if (!v)
         return -1;
     k->values = v;

@@ -2,9 +2,6 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <stdio.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "cli.h"
 
@@ -56,22 +53,9 @@ static void usage(FILE *out)
                  "or coefficients, columns are frames.\n");
 }
 
-/* glibc maps every block of 128 KiB or more afresh and unmaps it when freed,
- * so each stage's buffer is new pages again; on a virtual machine a first
- * touch costs about 11 us a page, most of a short render.  Blocks up to
- * glibc's largest threshold (32 MiB) come from the heap instead, and freed
- * memory stays there for the next stage. */
-static void keep_freed_memory(void)
-{
-#ifdef __GLIBC__
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 64 << 20);
-#endif
-}
-
 int main(int argc, char **argv)
 {
-    keep_freed_memory();
+    cli_keep_freed_memory();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
