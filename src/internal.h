@@ -162,19 +162,6 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
 #define SONO__VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SONO__VECTOR_CLONES
-/* Area resizing's geometry (render.c; timeline.c streams it): output pixel
- * o of m along an axis of n input pixels covers [lo, hi) = [o n / m,
- * (o + 1) n / m), touching input pixels first to last - 1; the share of
- * pixel i in that mean is its covered part over the width (0 when it only
- * touches).  Every resize computes the same shares in the same order, so
- * the streamed timeline gives sono_resize_area's numbers bit for bit. */
-typedef struct sono__span {
-    double lo, hi, width;
-    size_t first, last;
-} sono__span;
-sono__span sono__span_of(size_t o, size_t n, size_t m);
-float sono__span_share(const sono__span *s, size_t i);
-
 #endif
 
 /* The mel bank (filterbank.c) on SONO__MEL_GROUP frames at once, their

@@ -479,7 +479,7 @@ int sono__pghi_phase(const sono_stft_params *p, const float *mag,
         status = integrate(&w, mag, p);
     if (status == SONO_OK) {
         polar q = {mag, w.phase, out, w.bins};
-        /* Eight loops over the frames: threads started once for all. */
+        /* Nine loops over the frames: threads started once for all. */
         int nthreads = sono__threads_resolve(threads);
         sono__pool *pool = nthreads > 1 ? sono__pool_new(nthreads, &status) : NULL;
         if (nthreads == 1 || pool) {
