@@ -105,18 +105,44 @@ size_t sono_npy_writer_columns(const sono_npy_writer *w)
     return w ? w->cols : 0;
 }
 
+/* Columns of rows values (column-major in buf) as rows of block values
+ * (row-major in out).  In tiles of TILE columns: a tile's columns stay in
+ * cache while every row takes its piece, where a whole row at a time read
+ * one value from each of 8192 cache lines, 128 times over (a third of an
+ * hour-long mel's finish). */
+#define TILE 32
+
+static void transpose(const unsigned char *buf, unsigned char *out, size_t rows,
+                      size_t block, size_t esize)
+{
+    for (size_t j0 = 0; j0 < block; j0 += TILE) {
+        size_t j1 = j0 + TILE < block ? j0 + TILE : block;
+        for (size_t r = 0; r < rows; r++) {
+            if (esize == sizeof(float)) {
+                const float *src = (const float *)buf + r;
+                float *dst = (float *)out + r * block;
+                for (size_t j = j0; j < j1; j++)
+                    dst[j] = src[j * rows];
+            } else {
+                for (size_t j = j0; j < j1; j++)
+                    memcpy(out + (r * block + j) * esize, buf + (j * rows + r) * esize, esize);
+            }
+        }
+    }
+}
+
 /* Writes block columns (already mapped, column-major in buf) starting at
- * column c0 into their rows of the C-order file. */
+ * column c0 into their rows of the C-order file, through rowwise (rows x
+ * block values). */
 static int write_block(FILE *fp, long long data_off, const unsigned char *buf,
-                       unsigned char *row_buf, size_t rows, size_t esize,
+                       unsigned char *rowwise, size_t rows, size_t esize,
                        size_t cols, size_t c0, size_t block)
 {
+    transpose(buf, rowwise, rows, block, esize);
     for (size_t r = 0; r < rows; r++) {
-        for (size_t j = 0; j < block; j++)
-            memcpy(row_buf + j * esize, buf + (j * rows + r) * esize, esize);
         long long off = data_off + (long long)((r * cols + c0) * esize);
         if (fseeko(fp, (off_t)off, SEEK_SET) != 0 ||
-            fwrite(row_buf, esize, block, fp) != block)
+            fwrite(rowwise + r * block * esize, esize, block, fp) != block)
             return SONO_ERR_IO;
     }
     return SONO_OK;
@@ -146,10 +172,10 @@ static int finish(sono_npy_writer *w, sono_column_map map, void *ctx,
         block = w->cols;
     unsigned char *in = sono__malloc_array(block, w->col_bytes);
     unsigned char *out = sono__malloc_array(block, out_col);
-    unsigned char *row_buf = sono__malloc_array(block, esize);
+    unsigned char *rowwise = sono__malloc_array2(block, out_rows, esize);
     sono__atomic_file f = {0};
     int r = SONO_ERR_NOMEM;
-    if (!in || !out || !row_buf)
+    if (!in || !out || !rowwise)
         goto done;
     if ((r = sono__atomic_open(&f, w->path)) != SONO_OK)
         goto done;
@@ -178,7 +204,7 @@ static int finish(sono_npy_writer *w, sono_column_map map, void *ctx,
                     goto done;
             cols = out;
         }
-        r = write_block(f.fp, data_off, cols, row_buf, out_rows, esize,
+        r = write_block(f.fp, data_off, cols, rowwise, out_rows, esize,
                         w->cols, c0, n);
         if (r != SONO_OK)
             goto done;
@@ -189,7 +215,7 @@ done:
         sono__atomic_abort(&f);
     sono__free(in);
     sono__free(out);
-    sono__free(row_buf);
+    sono__free(rowwise);
     return r;
 }
 

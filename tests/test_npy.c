@@ -79,8 +79,11 @@ int main(int argc, char **argv)
     CHECK(sono_npy_load(path_of("missing.npy"), &b) == SONO_ERR_IO, "missing file");
 
     /* The column writer, small (in memory) and large (spilled: 1025 rows x
-     * 3000 complex columns is 24 MiB), read back by the column reader. */
-    size_t sizes[2][2] = {{5, 7}, {1025, 3000}};
+     * 3000 complex columns is 24 MiB), read back by the column reader; and
+     * float32 columns, whose transposition has a path of its own: 129 rows
+     * x 20001 columns (10 MiB, spilled; blocks of 8128 columns, the last
+     * tile of 32 one column wide). */
+    size_t sizes[3][2] = {{5, 7}, {1025, 3000}, {129, 20001}};
     for (int k = 0; k < 2; k++) {
         size_t rows = sizes[k][0], cols = sizes[k][1];
         int err;
@@ -111,6 +114,29 @@ int main(int argc, char **argv)
         CHECK(ok && c == cols, "reader gives the columns back (%zu)", c);
         sono_npy_reader_close(rd);
         free(col);
+    }
+    {
+        size_t rows = sizes[2][0], cols = sizes[2][1];
+        int err;
+        sono_npy_writer *w = sono_npy_writer_new(path_of("f.npy"), SONO_DTYPE_F32, rows, &err);
+        float *col = malloc(rows * sizeof *col);
+        for (size_t c = 0; c < cols; c++) {
+            for (size_t r = 0; r < rows; r++)
+                col[r] = (float)(r * 100000 + c);
+            sono_npy_writer_push(w, col);
+        }
+        CHECK(sono_npy_writer_finish(w, NULL, NULL, 0, SONO_DTYPE_F32) == SONO_OK, "finish f32");
+        sono_npy_writer_free(w);
+        free(col);
+        CHECK(sono_npy_load(path_of("f.npy"), &b) == SONO_OK && b.shape[0] == rows &&
+                  b.shape[1] == cols,
+              "f32 writer shape");
+        int ok = b.data != NULL;
+        for (size_t r = 0; b.data && r < rows; r++)
+            for (size_t c = 0; c < cols; c++)
+                ok &= ((float *)b.data)[r * cols + c] == (float)(r * 100000 + c);
+        CHECK(ok, "writer transposes float32 columns into C-order rows (%zux%zu)", rows, cols);
+        sono_npy_free(&b);
     }
     /* An unfinished writer leaves nothing behind. */
     remove(path_of("gone.npy"));
