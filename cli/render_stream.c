@@ -75,7 +75,10 @@ static int draw_frames(void *ctx, const void *frames, size_t count)
     }
     p->frames -= count;
     sono_db_apply(&p->db, p->scratch, p->scratch, count * p->rows);
-    return sono_timeline_push(p->timeline, p->scratch, count) == SONO_OK ? 0 : -1;
+    int err = sono_timeline_push(p->timeline, p->scratch, count);
+    if (err != SONO_OK)
+        cli_error(p->c->input, "cannot draw the picture: %s", sono_strerror(err));
+    return err != SONO_OK;
 }
 
 int render_stream_db(const cli_common *c, sono_source *src, const cli_stft_out *what,
