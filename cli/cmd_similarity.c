@@ -129,17 +129,15 @@ static int write_npy(const cli_common *c, float *s, size_t n)
 static int write_png(const cli_common *c, const opts *o, const float *s, size_t n)
 {
     size_t ow = o->size_given ? o->width : n, oh = o->size_given ? o->height : n;
-    float *pic = malloc(n * n * sizeof *pic), *out = malloc(ow * oh * sizeof *out);
+    float *out = malloc(ow * oh * sizeof *out);
     sono_image im = {0};
-    int err = pic && out ? SONO_OK : SONO_ERR_NOMEM;
-    if (err == SONO_OK) {
-        for (size_t i = 0; i < n; i++)  /* frame i on picture row n - 1 - i */
-            memcpy(pic + (n - 1 - i) * n, s + i * n, n * sizeof *pic);
-        err = sono_resize_area(pic, n, n, out, ow, oh);
-    }
+    /* Frame i on picture row n - 1 - i, frame j in column j: the timeline
+     * of the matrix taken as n frames of n values, which is the matrix
+     * itself, since it is symmetric (bit for bit: sono_similarity writes
+     * both halves from one dot product). */
+    int err = out ? sono_layout_timeline(s, n, n, ow, oh, out) : SONO_ERR_NOMEM;
     if (err == SONO_OK)
         err = sono_colorize(out, ow, oh, -1.0, 1.0, o->cmap, &im);
-    free(pic);
     free(out);
     if (err != SONO_OK) {
         cli_error(c->output, "cannot draw the picture: %s", sono_strerror(err));
