@@ -88,7 +88,10 @@ enum {
     SONO_ERR_TOO_SHORT = -6,  /* the signal is too short for the request */
     SONO_ERR_TOO_LARGE = -7,  /* a size overflows or exceeds a limit */
     SONO_ERR_EMPTY = -8,      /* no samples (or no frames) at all */
-    SONO_ERR_STATE = -9       /* call out of order (e.g. push after finish) */
+    SONO_ERR_STATE = -9,      /* call out of order (e.g. push after finish) */
+    SONO_ERR_LIBRARY = -10    /* a shared library loaded when first needed is
+                                 missing: libsndfile, libsoxr, OpenBLAS or
+                                 LAPACKE */
 };
 
 /* A static description of a status code; never NULL. */

@@ -24,6 +24,8 @@ const char *sono_strerror(int status)
     case SONO_ERR_TOO_LARGE: return "size too large";
     case SONO_ERR_EMPTY: return "no data";
     case SONO_ERR_STATE: return "call out of order";
+    case SONO_ERR_LIBRARY:
+        return "a library loaded on first use (libsndfile, libsoxr, OpenBLAS, LAPACKE) is missing";
     default: return "unknown error";
     }
 }

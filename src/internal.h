@@ -28,6 +28,16 @@ void *sono__realloc_array(void *p, size_t count, size_t size);
 /* sono__malloc(a * b * size), NULL on overflow: a matrix. */
 void *sono__malloc_array2(size_t a, size_t b, size_t size);
 
+/* A shared library loaded on first use (dynload.c): dlopen(soname), then
+ * each name's address stored in the function pointer at its slot (NULL
+ * when missing).  SONO_ERR_LIBRARY when the library or a name is missing.
+ * Callers run it once, under pthread_once. */
+typedef struct sono__dynsym {
+    const char *name;
+    void *slot; /* the address of a function pointer */
+} sono__dynsym;
+int sono__dynload(const char *soname, const sono__dynsym *syms, size_t n);
+
 /* The one place that talks to the FFT library (fft.c).  A plan owns an
  * aligned real buffer of n values and a complex buffer of n/2 + 1 values;
  * forward reads the first and writes the second, inverse the other way round

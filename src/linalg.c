@@ -5,15 +5,13 @@
  * used, never the ones that allocate with plain malloc: workspace sizes are
  * queried first (lwork = -1) and the workspace comes from sono__malloc.
  *
- * The two libraries are loaded on first use (dlopen), not linked.  OpenBLAS
+ * The two libraries are loaded on first use (dynload.c), not linked.  OpenBLAS
  * starts its worker threads when it is loaded, and they spin for about
  * 0.1 s of CPU waiting for work that, for every command but the SVD, PCA
  * and t-SNE ones, never comes: in a process that links it, that took a
  * core from sono's own threads (a fifth of PGHI's CPU time on 20 s of
  * audio) and 6 ms from every start. */
-#define _DEFAULT_SOURCE /* dlopen's RTLD_ flags with -std=c11 */
 #include <cblas.h>
-#include <dlfcn.h>
 #include <lapacke.h>
 #include <math.h>
 #include <pthread.h>
@@ -44,30 +42,16 @@ static struct {
 
 static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
-/* ISO C has no conversion from void * to a function pointer; POSIX
- * guarantees dlsym's result converts, which a memcpy expresses. */
-#define RESOLVE(handle, field, name)                                        \
-    do {                                                                    \
-        void *sym = (handle) ? dlsym((handle), (name)) : NULL;              \
-        if (!sym)                                                           \
-            lib.status = SONO_ERR_IO;                                       \
-        else                                                                \
-            memcpy(&lib.field, &sym, sizeof sym);                           \
-    } while (0)
-
 static void load_libraries(void)
 {
-    void *blas = dlopen(SONO_BLAS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    void *lapacke = dlopen(SONO_LAPACKE_LIBRARY, RTLD_NOW | RTLD_LOCAL);
-    lib.status = SONO_OK;
-    RESOLVE(blas, dgemm, "cblas_dgemm");
-    RESOLVE(blas, sgemm, "cblas_sgemm");
-    RESOLVE(lapacke, dgesdd, "LAPACKE_dgesdd_work");
-    RESOLVE(lapacke, dsyevd, "LAPACKE_dsyevd_work");
-    RESOLVE(lapacke, dgeqrf, "LAPACKE_dgeqrf_work");
-    RESOLVE(lapacke, dorgqr, "LAPACKE_dorgqr_work");
-    /* The handles stay open for the life of the process: the libraries'
-     * threads and their state must not be unloaded under them. */
+    const sono__dynsym blas[] = {
+        {"cblas_dgemm", &lib.dgemm}, {"cblas_sgemm", &lib.sgemm}};
+    const sono__dynsym lapacke[] = {
+        {"LAPACKE_dgesdd_work", &lib.dgesdd}, {"LAPACKE_dsyevd_work", &lib.dsyevd},
+        {"LAPACKE_dgeqrf_work", &lib.dgeqrf}, {"LAPACKE_dorgqr_work", &lib.dorgqr}};
+    int a = sono__dynload(SONO_BLAS_LIBRARY, blas, sizeof blas / sizeof blas[0]);
+    int b = sono__dynload(SONO_LAPACKE_LIBRARY, lapacke, sizeof lapacke / sizeof lapacke[0]);
+    lib.status = a != SONO_OK ? a : b;
 }
 
 int sono__linalg_load(void)
@@ -137,7 +121,7 @@ int sono__dgesdd(size_t m, size_t n, double *a, size_t lda, double *s,
                  double *u, size_t ldu, double *vt, size_t ldvt)
 {
     if (sono__linalg_load() != SONO_OK)
-        return SONO_ERR_IO;
+        return SONO_ERR_LIBRARY;
     if (!fits(m) || !fits(n) || !fits(lda) || !fits(ldu) || !fits(ldvt))
         return SONO_ERR_TOO_LARGE;
     size_t mn = m < n ? m : n;
@@ -175,7 +159,7 @@ int sono__dgesdd(size_t m, size_t n, double *a, size_t lda, double *s,
 int sono__dsyevd(size_t n, double *a, size_t lda, double *w, int vectors)
 {
     if (sono__linalg_load() != SONO_OK)
-        return SONO_ERR_IO;
+        return SONO_ERR_LIBRARY;
     if (!fits(n) || !fits(lda))
         return SONO_ERR_TOO_LARGE;
     char jobz = vectors ? 'V' : 'N';
@@ -209,7 +193,7 @@ int sono__dsyevd(size_t n, double *a, size_t lda, double *w, int vectors)
 int sono__dqr(size_t m, size_t n, double *a, size_t lda, double *r)
 {
     if (sono__linalg_load() != SONO_OK)
-        return SONO_ERR_IO;
+        return SONO_ERR_LIBRARY;
     if (!fits(m) || !fits(n) || !fits(lda))
         return SONO_ERR_TOO_LARGE;
     if (n > m)

@@ -44,7 +44,7 @@ int sono_pca(const float *x, size_t n, size_t d, size_t k, float *coords,
     if (sono_check_finite(x, nd, NULL) != SONO_OK)
         return SONO_ERR_NONFINITE;
     if (sono__linalg_load() != SONO_OK)
-        return SONO_ERR_IO;
+        return SONO_ERR_LIBRARY;
     size_t g = d <= n ? d : n;
     double *xc = sono__malloc_array(nd, sizeof *xc);
     double *mean = sono__calloc(d, sizeof *mean);

@@ -1,10 +1,39 @@
 /* Mono resampling with libsoxr's high-quality recipe, which is what
  * librosa.load and librosa.resample use by default (res_type='soxr_hq').
- * SPDX-License-Identifier: GPL-3.0-or-later */
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * libsoxr is loaded by the first resampler (dynload.c says why). */
 #include <math.h>
+#include <pthread.h>
 #include <soxr.h>
 
 #include "internal.h"
+
+/* Debian's libsoxr0; the build may name another. */
+#ifndef SONO_SOXR_LIBRARY
+#define SONO_SOXR_LIBRARY "libsoxr.so.0"
+#endif
+
+/* The entry points used, with the header's own prototypes. */
+static struct {
+    __typeof__(soxr_create) *create;
+    __typeof__(soxr_delete) *delete;
+    __typeof__(soxr_process) *process;
+    __typeof__(soxr_io_spec) *io_spec;
+    __typeof__(soxr_quality_spec) *quality_spec;
+    int status;
+} lib;
+
+static pthread_once_t soxr_once = PTHREAD_ONCE_INIT;
+
+static void load_soxr(void)
+{
+    const sono__dynsym syms[] = {
+        {"soxr_create", &lib.create},   {"soxr_delete", &lib.delete},
+        {"soxr_process", &lib.process}, {"soxr_io_spec", &lib.io_spec},
+        {"soxr_quality_spec", &lib.quality_spec}};
+    lib.status = sono__dynload(SONO_SOXR_LIBRARY, syms, sizeof syms / sizeof syms[0]);
+}
 
 struct sono__resampler {
     soxr_t soxr;
@@ -18,6 +47,12 @@ sono__resampler *sono__resampler_new(double in_rate, double out_rate, int *err)
             *err = SONO_ERR_INVALID;
         return NULL;
     }
+    pthread_once(&soxr_once, load_soxr);
+    if (lib.status != SONO_OK) {
+        if (err)
+            *err = lib.status;
+        return NULL;
+    }
     sono__resampler *r = sono__calloc(1, sizeof *r);
     if (!r) {
         if (err)
@@ -25,9 +60,9 @@ sono__resampler *sono__resampler_new(double in_rate, double out_rate, int *err)
         return NULL;
     }
     soxr_error_t e;
-    soxr_io_spec_t io = soxr_io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
-    soxr_quality_spec_t q = soxr_quality_spec(SOXR_HQ, 0);
-    r->soxr = soxr_create(in_rate, out_rate, 1, &e, &io, &q, NULL);
+    soxr_io_spec_t io = lib.io_spec(SOXR_FLOAT32_I, SOXR_FLOAT32_I);
+    soxr_quality_spec_t q = lib.quality_spec(SOXR_HQ, 0);
+    r->soxr = lib.create(in_rate, out_rate, 1, &e, &io, &q, NULL);
     if (!r->soxr) {
         sono__free(r);
         if (err)
@@ -41,7 +76,7 @@ void sono__resampler_free(sono__resampler *r)
 {
     if (!r)
         return;
-    soxr_delete(r->soxr);
+    lib.delete(r->soxr);
     sono__free(r);
 }
 
@@ -49,7 +84,7 @@ int sono__resample(sono__resampler *r, const float *in, size_t n_in,
                    size_t *used, float *out, size_t max_out, size_t *produced)
 {
     size_t idone = 0, odone = 0;
-    soxr_error_t e = soxr_process(r->soxr, in, in ? n_in : 0, &idone, out,
+    soxr_error_t e = lib.process(r->soxr, in, in ? n_in : 0, &idone, out,
                                   max_out, &odone);
     if (used)
         *used = idone;

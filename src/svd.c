@@ -119,7 +119,7 @@ int sono__low_rank_exact(const float *in, size_t rows, size_t cols,
                          size_t rank, float *out, double *sigma)
 {
     if (sono__linalg_load() != SONO_OK)
-        return SONO_ERR_IO;
+        return SONO_ERR_LIBRARY;
     size_t r = cols, c = rows, mn = min_size(r, c), n = r * c;
     double *x = to_double(in, n, NULL);
     double *u = sono__malloc_array2(r, mn, sizeof *u);
@@ -263,7 +263,7 @@ int sono__low_rank_randomized(const float *in, size_t rows, size_t cols,
                               double *sigma, int *iterations)
 {
     if (sono__linalg_load() != SONO_OK)
-        return SONO_ERR_IO;
+        return SONO_ERR_LIBRARY;
     sketch sk = {0};
     sk.r = cols;
     sk.c = rows;
@@ -329,7 +329,7 @@ int sono_low_rank(const float *in, size_t rows, size_t cols, size_t rank,
         if (!isfinite(in[i]))
             return SONO_ERR_NONFINITE;
     if (sono__linalg_load() != SONO_OK)
-        return SONO_ERR_IO;
+        return SONO_ERR_LIBRARY;
     switch (sono__low_rank_method(rows, cols, rank)) {
     case SONO__LOW_RANK_COPY: {
         int err = sigma ? singular_values(in, rows, cols, sigma) : SONO_OK;

@@ -143,7 +143,7 @@ int sono__tsne_knn(const float *x, size_t n, size_t d, size_t k, int threads,
                    uint32_t *idx, float *dist)
 {
     if (sono__linalg_load() != SONO_OK)
-        return SONO_ERR_IO;
+        return SONO_ERR_LIBRARY;
     size_t rows = BLOCK_VALUES / n;
     if (rows < 8)
         rows = 8;
