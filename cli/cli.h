@@ -160,8 +160,9 @@ extern const char cli_help_threads[];
 
 /* ---- memory (memory.c) ---- */
 
-/* Freed memory kept in the heap for the next stage (called once, first). */
-void cli_keep_freed_memory(void);
+/* Freed memory kept in the heap for the next stage, and the heap's start
+ * on huge pages (called once, first). */
+void cli_memory_setup(void);
 /* malloc for a block about to be filled end to end; a MiB or more goes on
  * huge pages.  NULL when out of memory; free() and realloc() as usual. */
 void *cli_alloc_filled(size_t bytes);

@@ -55,7 +55,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    cli_keep_freed_memory();
+    cli_memory_setup();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;
