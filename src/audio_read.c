@@ -1,12 +1,14 @@
 /* Reading audio with libsndfile (WAV, AIFF, FLAC, Ogg Vorbis/Opus, MP3, ...)
  * as a stream of mono float32 samples: librosa.load's channel mixdown,
- * offset, duration and resampling.  SPDX-License-Identifier: GPL-3.0-or-later */
+ * offset, duration and resampling.  Plain WAV files are read by wav_read.c
+ * instead, with the same samples, and libsndfile is then not loaded.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
-#include <sndfile.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
+#include "sndfile_lib.h"
 
 #define BLOCK 4096
 
@@ -48,11 +50,11 @@ static void name_of(int code, int is_subtype, char *out, size_t size)
 
 /* libsndfile reads what a truncated file holds and notes the difference in
  * its log, as "data : 200000 (should be 1000)" (WAV) or "SSND : ..." (AIFF). */
-static int declares_missing_data(SNDFILE *sf)
+static int declares_missing_data(const sono__sndfile *lib, SNDFILE *sf)
 {
     char log[8192];
     log[0] = '\0';
-    sf_command(sf, SFC_GET_LOG_INFO, log, sizeof log);
+    lib->command(sf, SFC_GET_LOG_INFO, log, sizeof log);
     for (const char *line = log; line && *line; line = strchr(line, '\n')) {
         if (*line == '\n')
             line++;
@@ -67,11 +69,11 @@ static int declares_missing_data(SNDFILE *sf)
  * that failed ("  Channels      : 2000" in every container's log); 0 when
  * the log names none.  libsndfile refuses more than SONO_MAX_CHANNELS
  * channels without saying so in its error code's public range. */
-static long declared_channels(void)
+static long declared_channels(const sono__sndfile *lib)
 {
     char log[8192];
     log[0] = '\0';
-    sf_command(NULL, SFC_GET_LOG_INFO, log, sizeof log);
+    lib->command(NULL, SFC_GET_LOG_INFO, log, sizeof log);
     for (const char *line = log; line && *line; line = strchr(line, '\n')) {
         line += strspn(line, "\n ");
         if (strncmp(line, "Channels", 8) != 0)
@@ -91,52 +93,100 @@ static long declared_channels(void)
 /* Opens with libsndfile and checks what a decoder may claim.  A file of
  * more channels than libsndfile reads is SONO_ERR_TOO_LARGE, with the
  * declared count in info->channels when known (0 otherwise). */
-static SNDFILE *open_checked(const char *path, sono_audio_info *info, int *err)
+static SNDFILE *open_checked(const sono__sndfile *lib, const char *path, sono_audio_info *info,
+                             int *err)
 {
     SF_INFO sfi;
     memset(&sfi, 0, sizeof sfi);
-    memset(info, 0, sizeof *info);
-    info->frames = -1;
     FILE *probe = fopen(path, "rb");
     if (!probe) {
         *err = SONO_ERR_IO;
         return NULL;
     }
     fclose(probe);
-    SNDFILE *sf = sf_open(path, SFM_READ, &sfi);
+    SNDFILE *sf = lib->open(path, SFM_READ, &sfi);
     if (!sf) {
-        long channels = declared_channels();
-        *err = sf_error(NULL) == SF_ERR_SYSTEM ? SONO_ERR_IO
-               : channels > SONO_MAX_CHANNELS  ? SONO_ERR_TOO_LARGE
-                                               : SONO_ERR_FORMAT;
+        long channels = declared_channels(lib);
+        *err = lib->error(NULL) == SF_ERR_SYSTEM ? SONO_ERR_IO
+               : channels > SONO_MAX_CHANNELS    ? SONO_ERR_TOO_LARGE
+                                                 : SONO_ERR_FORMAT;
         if (*err == SONO_ERR_TOO_LARGE)
             info->channels = channels > INT32_MAX ? INT32_MAX : (int)channels;
         return NULL;
     }
     if (sfi.channels < 1 || sfi.samplerate < 1) {
-        sf_close(sf);
+        lib->close(sf);
         *err = SONO_ERR_FORMAT;
         return NULL;
     }
     info->sample_rate = sfi.samplerate;
     info->channels = sfi.channels;
     info->frames = sfi.frames >= 0 && sfi.frames < SF_COUNT_MAX ? sfi.frames : -1;
-    info->truncated = declares_missing_data(sf);
+    info->truncated = declares_missing_data(lib, sf);
     name_of(sfi.format & SF_FORMAT_TYPEMASK, 0, info->format, sizeof info->format);
     name_of(sfi.format & SF_FORMAT_SUBMASK, 1, info->subtype, sizeof info->subtype);
     return sf;
 }
 
+/* A file open in one of the two decoders: wav_read.c's or libsndfile. */
+typedef struct decoder {
+    sono__wav *wav;
+    const sono__sndfile *lib;
+    SNDFILE *sf;
+} decoder;
+
+static int decoder_open(decoder *d, const char *path, sono_audio_info *info)
+{
+    int err;
+    memset(d, 0, sizeof *d);
+    memset(info, 0, sizeof *info);
+    info->frames = -1;
+    if ((d->wav = sono__wav_open(path, info, &err)) || err != SONO_OK)
+        return err;
+    if (!(d->lib = sono__sndfile_lib()))
+        return SONO_ERR_LIBRARY;
+    d->sf = open_checked(d->lib, path, info, &err);
+    return d->sf ? SONO_OK : err;
+}
+
+static void decoder_close(decoder *d)
+{
+    sono__wav_close(d->wav);
+    if (d->sf)
+        d->lib->close(d->sf);
+}
+
+/* SONO_OK when the decoder went to frame `start`; otherwise the caller
+ * decodes up to it. */
+static int decoder_seek(decoder *d, long long start)
+{
+    if (d->wav)
+        return sono__wav_seek(d->wav, start);
+    SF_INFO tmp;
+    d->lib->command(d->sf, SFC_GET_CURRENT_SF_INFO, &tmp, sizeof tmp);
+    return tmp.seekable && d->lib->seek(d->sf, start, SEEK_SET) >= 0 ? SONO_OK : SONO_ERR_IO;
+}
+
+/* Up to n interleaved frames; 0 at the end or on an error (in *err). */
+static long long decoder_read(decoder *d, float *out, long long n, int *err)
+{
+    *err = SONO_OK;
+    if (d->wav)
+        return sono__wav_read(d->wav, out, n, err);
+    sf_count_t got = d->lib->readf_float(d->sf, out, n);
+    if (got <= 0 && d->lib->error(d->sf) != SF_ERR_NO_ERROR)
+        *err = SONO_ERR_FORMAT;
+    return got > 0 ? got : 0;
+}
+
 int sono_audio_probe(const char *path, sono_audio_info *info)
 {
-    int err = SONO_OK;
     if (!path || !info)
         return SONO_ERR_INVALID;
-    SNDFILE *sf = open_checked(path, info, &err);
-    if (!sf)
-        return err;
-    sf_close(sf);
-    return SONO_OK;
+    decoder d;
+    int err = decoder_open(&d, path, info);
+    decoder_close(&d);
+    return err;
 }
 
 void sono_source_params_default(sono_source_params *p)
@@ -209,7 +259,7 @@ int sono_source_check(const sono_audio_info *info, const sono_source_params *p,
 }
 
 struct sono_source {
-    SNDFILE *sf;
+    decoder in;
     sono_audio_info info;
     sono_source_params p;
     double out_rate;
@@ -243,7 +293,7 @@ sono_source *sono_source_open(const char *path, const sono_source_params *p,
     if (!(s = sono__calloc(1, sizeof *s)))
         goto fail;
     s->p = *p;
-    if (!(s->sf = open_checked(path, &s->info, &status)))
+    if ((status = decoder_open(&s->in, path, &s->info)) != SONO_OK)
         goto fail;
     /* The limits before the channel: a file of 2000 channels is too large
      * whichever one is asked for. */
@@ -264,15 +314,14 @@ sono_source *sono_source_open(const char *path, const sono_source_params *p,
     long long start = frames_of(p->offset, sr);
     s->remaining = p->duration >= 0 ? frames_of(p->duration, sr) : -1;
     if (start > 0) {
-        SF_INFO tmp;
-        sf_command(s->sf, SFC_GET_CURRENT_SF_INFO, &tmp, sizeof tmp);
         if (s->info.frames >= 0 && start >= s->info.frames) {
             s->input_done = 1;
-        } else if (!tmp.seekable || sf_seek(s->sf, start, SEEK_SET) < 0) {
+        } else if (decoder_seek(&s->in, start) != SONO_OK) {
             /* Not seekable: decode and drop. */
             for (long long left = start; left > 0;) {
-                sf_count_t n = sf_readf_float(s->sf, s->interleaved,
-                                              left < BLOCK ? left : BLOCK);
+                int e;
+                long long n = decoder_read(&s->in, s->interleaved,
+                                           left < BLOCK ? left : BLOCK, &e);
                 if (n <= 0) {
                     s->input_done = 1;
                     break;
@@ -301,8 +350,7 @@ void sono_source_close(sono_source *s)
 {
     if (!s)
         return;
-    if (s->sf)
-        sf_close(s->sf);
+    decoder_close(&s->in);
     sono__resampler_free(s->rs);
     sono__free(s->interleaved);
     sono__free(s->mono);
@@ -376,11 +424,9 @@ static size_t read_native(sono_source *s, float *out, size_t max, int *err)
         s->input_done = 1;
         return 0;
     }
-    sf_count_t n = sf_readf_float(s->sf, s->interleaved, want);
+    long long n = decoder_read(&s->in, s->interleaved, want, err);
     if (n <= 0) {
         s->input_done = 1;
-        if (sf_error(s->sf) != SF_ERR_NO_ERROR)
-            *err = SONO_ERR_FORMAT;
         return 0;
     }
     int ch = s->info.channels;

@@ -2,16 +2,17 @@
 /* Writing WAV and FLAC with libsndfile, atomically, clipping to [-1, 1].
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <math.h>
-#include <sndfile.h>
 #include <string.h>
 #include <strings.h>
 
 #include "internal.h"
+#include "sndfile_lib.h"
 
 #define CHUNK 4096
 
 struct sono_writer {
     sono__atomic_file file;
+    const sono__sndfile *lib;
     SNDFILE *sf;
     int channels;
     uint64_t clipped;
@@ -46,9 +47,14 @@ sono_writer *sono_writer_open(const char *path, sono_container c,
     case SONO_SAMPLE_PCM24: format |= SF_FORMAT_PCM_24; break;
     default: goto fail;
     }
+    const sono__sndfile *lib = sono__sndfile_lib();
+    status = SONO_ERR_LIBRARY;
+    if (!lib)
+        goto fail;
     status = SONO_ERR_NOMEM;
     if (!(w = sono__calloc(1, sizeof *w)))
         goto fail;
+    w->lib = lib;
     w->channels = channels;
     if (!(w->scratch = sono__malloc_array2(CHUNK, (size_t)channels,
                                            sizeof(float))))
@@ -61,11 +67,11 @@ sono_writer *sono_writer_open(const char *path, sono_container c,
     info.channels = channels;
     info.format = format;
     status = SONO_ERR_IO;
-    if (!(w->sf = sf_open_fd(fileno(w->file.fp), SFM_WRITE, &info, 0)))
+    if (!(w->sf = lib->open_fd(fileno(w->file.fp), SFM_WRITE, &info, 0)))
         goto fail;
     /* libsndfile adds a PEAK chunk to float files, stamped with the time of
      * writing: without it, the same samples make the same file. */
-    sf_command(w->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+    lib->command(w->sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
     return w;
 fail:
     sono_writer_close(w);
@@ -89,7 +95,7 @@ int sono_writer_write(sono_writer *w, const float *x, size_t frames)
             }
             w->scratch[i] = v;
         }
-        if (sf_writef_float(w->sf, w->scratch, (sf_count_t)n) != (sf_count_t)n)
+        if (w->lib->writef_float(w->sf, w->scratch, (sf_count_t)n) != (sf_count_t)n)
             return SONO_ERR_IO;
         x += m;
         frames -= n;
@@ -106,9 +112,9 @@ int sono_writer_commit(sono_writer *w)
 {
     if (!w || !w->sf)
         return SONO_ERR_STATE;
-    sf_write_sync(w->sf);
-    int bad = sf_error(w->sf) != SF_ERR_NO_ERROR;
-    sf_close(w->sf);
+    w->lib->write_sync(w->sf);
+    int bad = w->lib->error(w->sf) != SF_ERR_NO_ERROR;
+    w->lib->close(w->sf);
     w->sf = NULL;
     if (bad) {
         sono__atomic_abort(&w->file);
@@ -122,7 +128,7 @@ void sono_writer_close(sono_writer *w)
     if (!w)
         return;
     if (w->sf)
-        sf_close(w->sf);
+        w->lib->close(w->sf);
     sono__atomic_abort(&w->file);
     sono__free(w->scratch);
     sono__free(w);

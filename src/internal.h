@@ -38,6 +38,17 @@ typedef struct sono__dynsym {
 } sono__dynsym;
 int sono__dynload(const char *soname, const sono__dynsym *syms, size_t n);
 
+/* Plain WAV files read without libsndfile (wav_read.c).  sono__wav_open
+ * returns NULL with *err SONO_OK for any file it leaves to libsndfile, and
+ * SONO_ERR_IO when the file cannot be opened; info gets the rate, the
+ * channels, the frames and the names libsndfile would give.  Reads give
+ * interleaved float frames, 0 at the end. */
+typedef struct sono__wav sono__wav;
+sono__wav *sono__wav_open(const char *path, sono_audio_info *info, int *err);
+int sono__wav_seek(sono__wav *w, long long frame);
+long long sono__wav_read(sono__wav *w, float *out, long long frames, int *err);
+void sono__wav_close(sono__wav *w);
+
 /* The one place that talks to the FFT library (fft.c).  A plan owns an
  * aligned real buffer of n values and a complex buffer of n/2 + 1 values;
  * forward reads the first and writes the second, inverse the other way round
