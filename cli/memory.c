@@ -21,6 +21,15 @@
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
+/* Under AddressSanitizer, malloc is not glibc's heap. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 /* glibc maps every block of 128 KiB or more afresh and unmaps it when freed,
  * so each stage's buffer is new pages again.  Blocks up to glibc's largest
  * threshold (32 MiB) come from the heap instead, and freed memory stays
@@ -47,8 +56,13 @@ static void *spacer; /* kept, so that no allocation goes below the range */
 
 static void heap_on_huge_pages(void)
 {
-#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !defined(UNDER_ASAN)
 #if __GLIBC_PREREQ(2, 33) /* mallinfo2 */
+    /* Once (the command-line fuzzer runs main() many times). */
+    static int done;
+    if (done)
+        return;
+    done = 1;
     /* The free top is the heap's last chunk: it ends at the break and its
      * size is what mallinfo2 calls keepcost.  The first allocation makes
      * the heap (volatile: a compiler may drop a malloc that is only freed). */
