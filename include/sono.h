@@ -192,7 +192,11 @@ SONO_API int sono_source_check(const sono_audio_info *info,
 /* A streaming reader that yields mono float32 samples: one channel or the
  * mean of all, the requested stretch of time, resampled with libsoxr's high
  * quality recipe (as librosa's default 'soxr_hq') when asked.  The length is
- * fixed to ceil(n * out_rate / in_rate) samples, as librosa.resample does. */
+ * fixed to ceil(n * out_rate / in_rate) samples, as librosa.resample does.
+ * Samples are finite (a file's NaN or infinity is SONO_ERR_NONFINITE), but
+ * resampling samples near float32's limit (3.4e38) can overshoot it: such
+ * samples come out infinite, as librosa's do; check them (sono_check_finite)
+ * before a transform if the files may hold such values. */
 typedef struct sono_source sono_source;
 
 /* NULL with, in *err: SONO_ERR_INVALID for bad parameters or a channel the
