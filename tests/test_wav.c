@@ -247,6 +247,23 @@ static void check(const kind *k, const char *path)
         fprintf(stderr, "  %s %s\n", info.format, info.subtype);
         fail(k, "names");
     }
+    /* ... which are libsndfile's own */
+    static const struct {
+        const char *name;
+        int code;
+    } codes[] = {{"WAV", SF_FORMAT_WAV},       {"WAVEX", SF_FORMAT_WAVEX},
+                 {"PCM_U8", SF_FORMAT_PCM_U8}, {"PCM_16", SF_FORMAT_PCM_16},
+                 {"PCM_24", SF_FORMAT_PCM_24}, {"PCM_32", SF_FORMAT_PCM_32},
+                 {"FLOAT", SF_FORMAT_FLOAT},   {"DOUBLE", SF_FORMAT_DOUBLE}};
+    int type = -1, sub = -1;
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if (strcmp(codes[i].name, k->format) == 0)
+            type = codes[i].code;
+        if (strcmp(codes[i].name, k->subtype) == 0)
+            sub = codes[i].code;
+    }
+    if ((sfi.format & SF_FORMAT_TYPEMASK) != type || (sfi.format & SF_FORMAT_SUBMASK) != sub)
+        fail(k, "libsndfile names it otherwise");
     if (info.truncated != (k->damage == 1))
         fail(k, "truncated flag");
     for (int c = 0; c < k->channels; c++)
