@@ -52,7 +52,6 @@ static void keep_freed_memory(void)
  * is freed at once, and only whole aligned pages are marked.  Untouched,
  * none of it is resident. */
 #define HEAP_HUGE (4 * HUGE_PAGE)
-static void *spacer; /* kept, so that no allocation goes below the range */
 
 static void heap_on_huge_pages(void)
 {
@@ -60,6 +59,7 @@ static void heap_on_huge_pages(void)
 #if __GLIBC_PREREQ(2, 33) /* mallinfo2 */
     /* Once (the command-line fuzzer runs main() many times). */
     static int done;
+    static void *spacer; /* kept, so that no allocation goes below the range */
     if (done)
         return;
     done = 1;
