@@ -55,9 +55,9 @@ static int pull_into(sono_stft *st, const sono_mel *mel, float *out, size_t rows
     return r;
 }
 
-/* Streams s->x through a new block plan on s->threads threads, given in
- * place a block's samples at a time and pulled a block of frames at a
- * time, as `sono stft` and `sono mel` do (cli/pipeline.c). */
+/* Streams s->x through a new block plan on s->threads threads: pushes
+ * until the plan's buffer is full, then pulls a block, as `sono stft` and
+ * `sono mel` do. */
 static int stream_stft(stft_state *s, const sono_mel *mel, float *out, size_t rows)
 {
     sono_stft_params p;
@@ -67,15 +67,11 @@ static int stream_stft(stft_state *s, const sono_mel *mel, float *out, size_t ro
     sono_stft *st = sono_stft_new_block(&p, 0, s->threads, &err);
     if (!st)
         return err;
-    size_t step = sono_stft_block(st) * p.hop_length;
     while (used < s->n && r >= 0) {
-        size_t n = s->n - used < step ? s->n - used : step;
-        if ((err = sono_stft_push_in_place(st, s->x + used, n)) != SONO_OK)
-            break;
-        used += n;
+        used += sono_stft_push(st, s->x + used, s->n - used);
         r = pull_into(st, mel, out, rows, &done);
     }
-    if (err == SONO_OK && r >= 0 && (err = sono_stft_finish(st)) == SONO_OK)
+    if (r >= 0 && (err = sono_stft_finish(st)) == SONO_OK)
         r = pull_into(st, mel, out, rows, &done);
     if (err == SONO_OK && r < 0)
         err = r;

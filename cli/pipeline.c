@@ -164,28 +164,6 @@ static size_t out_rows(const cli_common *c, const cli_stft_out *what)
     return sono_stft_bins(&c->stft);
 }
 
-/* Fills `in` with up to `want` samples, BLOCK at a time; the count, 0 at
- * the end, or -1 after an error message. */
-static long long read_into(const cli_common *c, sono_source *src, float *in, size_t want,
-                           size_t total)
-{
-    size_t n = 0;
-    int err = SONO_OK;
-    while (n < want) {
-        size_t got = read_quietly(src, in + n, want - n < BLOCK ? want - n : BLOCK, &err);
-        if (err != SONO_OK) {
-            read_error(c, err, total + n);
-            return -1;
-        }
-        if (got == 0)
-            break;
-        n += got;
-    }
-    if (cli_check_overflow(c->input, in, n, "the signal mixed to mono or resampled"))
-        return -1;
-    return (long long)n;
-}
-
 int cli_run_stft_blocks(const cli_common *c, sono_source *src, const cli_stft_out *what,
                         cli_frames_fn fn, void *ctx, size_t *samples)
 {
@@ -193,37 +171,34 @@ int cli_run_stft_blocks(const cli_common *c, sono_source *src, const cli_stft_ou
     size_t total = 0, frames = 0;
     size_t esize = what->power || what->mel || what->log ? sizeof(float) : sizeof(sono_complex);
     sono_stft *st = sono_stft_new_block(&c->stft, 0, c->threads, &err);
-    /* A block's samples at a time, given to the plan in place (no copy on
-     * this thread while the others wait), from two buffers in turn: the
-     * plan reads the last one until it is given the next. */
-    size_t step = st ? sono_stft_block(st) * sono_stft_get_params(st)->hop_length : 0;
-    float *halves = st ? malloc(2 * step * sizeof *halves) : NULL;
+    float *block = malloc(BLOCK * sizeof *block);
     void *buf = st ? malloc(sono_stft_block(st) * out_rows(c, what) * esize) : NULL;
-    if (!st || !halves || !buf) {
+    if (!st || !block || !buf) {
         cli_error(c->input, "%s", sono_strerror(st ? SONO_ERR_NOMEM : err));
         r = -1;
         goto done;
     }
-    for (int turn = 0;; turn ^= 1) {
-        float *in = halves + (size_t)turn * step;
-        long long n = read_into(c, src, in, step, total);
-        if (n < 0) {
+    for (;;) {
+        size_t n = read_quietly(src, block, BLOCK, &err);
+        if (err != SONO_OK) {
+            read_error(c, err, total);
             r = -1;
             goto done;
         }
         if (n == 0)
             break;
-        total += (size_t)n;
-        /* Every ready frame was pulled: the plan takes it all. */
-        if ((err = sono_stft_push_in_place(st, in, (size_t)n)) != SONO_OK) {
-            cli_error(c->input, "%s", sono_strerror(err));
+        if (cli_check_overflow(c->input, block, n, "the signal mixed to mono or resampled")) {
             r = -1;
             goto done;
         }
-        if ((r = drain(st, what, buf, fn, ctx, &frames, &err)) != 0)
-            goto done;
-        if ((size_t)n < step)
-            break;
+        total += n;
+        /* A full buffer holds a whole block of frames: pulling only then
+         * gives the threads whole blocks. */
+        for (size_t used = 0; used < n;) {
+            used += sono_stft_push(st, block + used, n - used);
+            if (used < n && (r = drain(st, what, buf, fn, ctx, &frames, &err)) != 0)
+                goto done;
+        }
     }
     sono_stft_finish(st);
     if ((r = drain(st, what, buf, fn, ctx, &frames, &err)) != 0)
@@ -243,7 +218,7 @@ int cli_run_stft_blocks(const cli_common *c, sono_source *src, const cli_stft_ou
         *samples = total;
 done:
     sono_stft_free(st);
-    free(halves);
+    free(block);
     free(buf);
     return r;
 }

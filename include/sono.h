@@ -347,17 +347,6 @@ SONO_API void sono_stft_reset(sono_stft *s);
 /* Offers n samples; returns how many were taken (fewer than n when the
  * internal buffer is full: pull frames, then push the rest). */
 SONO_API size_t sono_stft_push(sono_stft *s, const float *x, size_t n);
-/* Offers all n samples without copying them: frames are read from x where
- * it is, so that a block pull's threads do not wait for the calling thread
- * to copy each block first.  x must stay unchanged until the plan is given
- * more samples (either push), reset or freed; a caller that reads into a
- * buffer alternates two.  Pull the frames that are ready before giving
- * more: the plan then copies the few samples of x that later frames read
- * into its buffer.  When they do not fit there (ready frames left
- * unpulled), SONO_ERR_STATE and nothing is taken (sono_stft_push then takes
- * 0); SONO_ERR_STATE after finish too.  The frames are the same, bit for
- * bit, as with sono_stft_push. */
-SONO_API int sono_stft_push_in_place(sono_stft *s, const float *x, size_t n);
 /* Declares the end of the signal, so that the last frames can be padded. */
 SONO_API int sono_stft_finish(sono_stft *s);
 /* Computes the next frame into out (n_fft/2 + 1 values).  Returns 1 when a

@@ -189,8 +189,6 @@ const sono_stft_params *sono_stft_get_params(const sono_stft *s)
 
 void sono_stft_reset(sono_stft *s)
 {
-    s->ext = NULL;
-    s->ext_start = s->ext_len = 0;
     s->head_len = s->buf_start = s->buf_len = s->total = 0;
     s->finished = 0;
     s->next_frame = s->n_frames = 0;
@@ -217,9 +215,16 @@ static void compact(sono_stft *s)
     s->buf_start += drop;
 }
 
-/* The first n_fft + 1 samples of the signal, kept for the mirror images. */
-static void fill_head(sono_stft *s, const float *x, size_t n)
+size_t sono_stft_push(sono_stft *s, const float *x, size_t n)
 {
+    if (!s || !x || s->finished)
+        return 0;
+    compact(s);
+    size_t room = s->buf_cap - s->buf_len;
+    if (n > room)
+        n = room;
+    memcpy(s->buf + s->buf_len, x, n * sizeof(float));
+    s->buf_len += n;
     if (s->head_len < s->head_cap) {
         size_t h = s->head_cap - s->head_len;
         if (h > n)
@@ -227,76 +232,8 @@ static void fill_head(sono_stft *s, const float *x, size_t n)
         memcpy(s->head + s->head_len, x, h * sizeof(float));
         s->head_len += h;
     }
-}
-
-/* Copies the first of n samples into the buffer; returns how many fitted. */
-static size_t take(sono_stft *s, const float *x, size_t n)
-{
-    size_t room = s->buf_cap - s->buf_len;
-    if (n > room)
-        n = room;
-    memcpy(s->buf + s->buf_len, x, n * sizeof(float));
-    s->buf_len += n;
-    return n;
-}
-
-/* Before other samples come, the samples given in place that later frames
- * still read move into the buffer.  0 when they do not fit: ready frames
- * were left unpulled. */
-static int settle(sono_stft *s)
-{
-    if (!s->ext)
-        return 1;
-    compact(s);
-    size_t ext_end = s->ext_start + s->ext_len, buf_end = s->buf_start + s->buf_len;
-    long long keep = frame_start(s, s->next_frame) - 1;
-    size_t from = keep > (long long)buf_end ? (size_t)keep : buf_end;
-    if (from > ext_end)
-        from = ext_end;
-    if (ext_end - from > s->buf_cap - (s->buf_len && from == buf_end ? s->buf_len : 0))
-        return 0;
-    if (from > buf_end || s->buf_len == 0) {
-        s->buf_len = 0; /* nothing buffered is read again */
-        s->buf_start = from;
-    }
-    memcpy(s->buf + s->buf_len, s->ext + (from - s->ext_start), (ext_end - from) * sizeof(float));
-    s->buf_len += ext_end - from;
-    s->ext = NULL;
-    return 1;
-}
-
-size_t sono_stft_push(sono_stft *s, const float *x, size_t n)
-{
-    if (!s || !x || s->finished || !settle(s))
-        return 0;
-    compact(s);
-    n = take(s, x, n);
-    fill_head(s, x, n);
     s->total += n;
     return n;
-}
-
-int sono_stft_push_in_place(sono_stft *s, const float *x, size_t n)
-{
-    if (!s || (!x && n))
-        return SONO_ERR_INVALID;
-    if (s->finished || !settle(s))
-        return SONO_ERR_STATE;
-    if (n == 0)
-        return SONO_OK;
-    compact(s);
-    /* The first n_fft + 1 samples join the buffer too, so that a frame
-     * that starts before x ends in the buffer.  They fit when the ready
-     * frames were pulled (the buffer holds 2 n_fft + 1 + hop samples or
-     * more, and keeps n_fft + 1 at most); when they do not, such a frame
-     * is read sample by sample, with the same result. */
-    s->ext_start = s->buf_start + s->buf_len;
-    take(s, x, n < s->p.n_fft + 1 ? n : s->p.n_fft + 1);
-    fill_head(s, x, n);
-    s->ext = x;
-    s->ext_len = n;
-    s->total += n;
-    return SONO_OK;
 }
 
 int sono_stft_finish(sono_stft *s)
@@ -353,9 +290,7 @@ static float sample_at(const sono_stft *s, long long j)
 {
     if ((size_t)j < s->head_len)
         return s->head[j];
-    if ((size_t)j < s->buf_start + s->buf_len)
-        return s->buf[(size_t)j - s->buf_start];
-    return s->ext[(size_t)j - s->ext_start];
+    return s->buf[(size_t)j - s->buf_start];
 }
 
 /* Before finish, a frame may be computed once every index it reads (directly
@@ -392,11 +327,6 @@ void sono__stft_read_frame(const sono_stft *s, size_t t, float *out)
         windowed(s->buf + ((size_t)start - s->buf_start), w, out, n_fft);
         return;
     }
-    if (s->ext && start >= (long long)s->ext_start &&
-        start + (long long)n_fft <= (long long)(s->ext_start + s->ext_len)) {
-        windowed(s->ext + ((size_t)start - s->ext_start), w, out, n_fft);
-        return;
-    }
     for (size_t k = 0; k < n_fft; k++) {
         long long i = start + (long long)k;
         float v;
@@ -420,9 +350,13 @@ int sono_stft_run(sono_stft *s, const float *x, size_t n, sono_complex *out)
     if (r != SONO_OK)
         return r;
     sono_stft_reset(s);
-    sono_stft_push_in_place(s, x, n);
-    while ((r = sono_stft_pull_block(s, out + done * s->n_bins, s->block)) > 0)
-        done += (size_t)r;
+    while (n > 0) {
+        size_t used = sono_stft_push(s, x, n);
+        x += used;
+        n -= used;
+        while ((r = sono_stft_pull_block(s, out + done * s->n_bins, s->block)) > 0)
+            done += (size_t)r;
+    }
     sono_stft_finish(s);
     while ((r = sono_stft_pull_block(s, out + done * s->n_bins, s->block)) > 0)
         done += (size_t)r;

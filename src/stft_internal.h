@@ -37,14 +37,6 @@ struct sono_stft {
     size_t buf_start;
     size_t buf_len;
 
-    /* Samples given in place (sono_stft_push_in_place), read where they
-     * are: [ext_start, ext_start + ext_len), ext_start = buf_start +
-     * buf_len at that push.  Their first n_fft are copied to buf as well,
-     * so that a frame starts and ends in one of the two. */
-    const float *ext;
-    size_t ext_start;
-    size_t ext_len;
-
     size_t total;       /* samples pushed */
     int finished;
     size_t next_frame;

@@ -7,7 +7,6 @@
  * sono_mel_apply and sono_logfreq_apply.  Also: the magnitude is hypotf's,
  * and the refusals.  No time is measured.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include <math.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -79,35 +78,12 @@ static int pull_kind(sono_stft *s, int k, const banks *b, unsigned char *out, si
     }
 }
 
-/* How the samples are given: copied (sono_stft_push), in place from two
- * buffers in turn, each overwritten with NaN before its next chunk (so that
- * a frame read from a released buffer shows), or the two alternately. */
-enum { PUSH_COPY, PUSH_IN_PLACE, PUSH_MIXED };
-#define MAX_CHUNK 30012
-
-/* Gives x[used, used + want); returns how many samples were taken. */
-static size_t give(sono_stft *s, int mode, const float *x, size_t want, float *bufs[2],
-                   size_t turn)
-{
-    if (mode == PUSH_COPY || (mode == PUSH_MIXED && turn % 2))
-        return sono_stft_push(s, x, want);
-    float *b = bufs[turn % 2];
-    for (size_t i = 0; i < MAX_CHUNK; i++)
-        b[i] = NAN;
-    memcpy(b, x, want * sizeof *x);
-    int r = sono_stft_push_in_place(s, b, want);
-    CHECK(r == SONO_OK, "push_in_place: %s", sono_strerror(r));
-    return r == SONO_OK ? want : 0;
-}
-
 /* Block pulls of a plan of `block` frames on `threads` threads, pushes of
  * sizes from `chunk` on, pulls of at most `max` frames. */
-static size_t blocked(const sono_stft_params *p, size_t block, int threads, int mode,
-                      const float *x, size_t n, size_t chunk, size_t max, int k,
-                      const banks *b, unsigned char *out)
+static size_t blocked(const sono_stft_params *p, size_t block, int threads, const float *x,
+                      size_t n, size_t chunk, size_t max, int k, const banks *b,
+                      unsigned char *out)
 {
-    float *bufs[2] = {malloc(MAX_CHUNK * sizeof(float)), malloc(MAX_CHUNK * sizeof(float))};
-    size_t turn = 0;
     int err, r;
     sono_stft *s = sono_stft_new_block(p, block, threads, &err);
     CHECK(s != NULL, "sono_stft_new_block(%zu, %d): %s", block, threads, sono_strerror(err));
@@ -121,8 +97,8 @@ static size_t blocked(const sono_stft_params *p, size_t block, int threads, int 
     for (size_t used = 0, last = 0; !last;) {
         if (used < n) {
             size_t want = chunk < n - used ? chunk : n - used;
-            used += give(s, mode, x + used, want, bufs, turn++);
-            chunk = chunk * 7 % (MAX_CHUNK - 1) + 1;
+            used += sono_stft_push(s, x + used, want);
+            chunk = chunk * 7 % 30011 + 1;
         } else {
             last = sono_stft_finish(s) == SONO_OK;
         }
@@ -134,8 +110,6 @@ static size_t blocked(const sono_stft_params *p, size_t block, int threads, int 
         CHECK(r == 0 || last, "pull: %s", sono_strerror(r));
     }
     sono_stft_free(s);
-    free(bufs[0]);
-    free(bufs[1]);
     return done;
 }
 
@@ -143,14 +117,11 @@ static void check_case(size_t n, sono_stft_params p, double rate)
 {
     static const struct {
         size_t block;
-        int threads, mode;
+        int threads;
         size_t chunk, max;
     } runs[] = {
-        {1, 1, PUSH_COPY, 1, 1}, {0, 2, PUSH_COPY, 4096, 256}, {0, 3, PUSH_COPY, 100000, 1000},
-        {3, 2, PUSH_COPY, 7, 2}, {64, 3, PUSH_COPY, 333, 64}, {17, 2, PUSH_COPY, 50000, 5},
-        {256, 1, PUSH_COPY, 1000, 256}, {0, 2, PUSH_IN_PLACE, 4096, 256},
-        {1, 1, PUSH_IN_PLACE, 1, 1}, {3, 2, PUSH_IN_PLACE, 7, 2}, {64, 3, PUSH_MIXED, 333, 64},
-        {17, 2, PUSH_MIXED, 29000, 5},
+        {1, 1, 1, 1}, {0, 2, 4096, 256}, {0, 3, 100000, 1000}, {3, 2, 7, 2},
+        {64, 3, 333, 64}, {17, 2, 50000, 5}, {256, 1, 1000, 256},
     };
     float *x = malloc((n ? n : 1) * sizeof *x);
     test_noise(x, n, (unsigned)(n * 3 + p.n_fft));
@@ -181,12 +152,12 @@ static void check_case(size_t n, sono_stft_params p, double rate)
         CHECK(ref == frames, "%s: reference gave %zu of %zu frames", kind_names[k], ref, frames);
         for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
             memset(got, 0xA5, most);
-            size_t done = blocked(&p, runs[i].block, runs[i].threads, runs[i].mode, x, n,
-                                  runs[i].chunk, runs[i].max, k, &b, got);
+            size_t done = blocked(&p, runs[i].block, runs[i].threads, x, n, runs[i].chunk,
+                                  runs[i].max, k, &b, got);
             int eq = done == frames && memcmp(want, got, bytes) == 0;
             same &= eq;
-            CHECK(eq, "%s, block %zu, %d threads, push mode %d: %zu of %zu frames%s",
-                  kind_names[k], runs[i].block, runs[i].threads, runs[i].mode, done, frames,
+            CHECK(eq, "%s, block %zu, %d threads: %zu of %zu frames%s", kind_names[k],
+                  runs[i].block, runs[i].threads, done, frames,
                   done == frames ? ", different bits" : "");
         }
     }
@@ -260,24 +231,7 @@ static void check_refusals(void)
     sono_stft_finish(s);
     CHECK(sono_stft_pull_block(s, c, 5) == SONO_ERR_EMPTY, "empty signal");
     CHECK(sono_stft_block(NULL) == 0 && sono_stft_threads(NULL) == 0, "NULL plan");
-    CHECK(sono_stft_push_in_place(s, out, 10) == SONO_ERR_STATE, "in place after finish");
-    CHECK(sono_stft_push_in_place(NULL, out, 10) == SONO_ERR_INVALID, "in place, no plan");
-    CHECK(sono_stft_push_in_place(s, NULL, 10) == SONO_ERR_INVALID, "in place, no samples");
     sono_mel_free(other);
-    sono_stft_free(s);
-    /* Samples given in place whose ready frames were not pulled: more
-     * than the buffer holds would be needed later, so nothing more is
-     * taken until they are. */
-    s = sono_stft_new_block(&p, 4, 1, &err);
-    static float x[40000];
-    test_noise(x, 40000, 7);
-    CHECK(s && sono_stft_push_in_place(s, x, 20000) == SONO_OK, "in place");
-    CHECK(sono_stft_push_in_place(s, x + 20000, 20000) == SONO_ERR_STATE &&
-              sono_stft_push(s, x + 20000, 20000) == 0,
-          "frames left unpulled: more refused");
-    while (sono_stft_pull_block(s, c, 1) > 0)
-        ;
-    CHECK(sono_stft_push_in_place(s, x + 20000, 20000) == SONO_OK, "taken once pulled");
     sono_stft_free(s);
 }
 
