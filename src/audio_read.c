@@ -90,20 +90,16 @@ static long declared_channels(const sono__sndfile *lib)
     return 0;
 }
 
-/* Opens with libsndfile and checks what a decoder may claim.  A file of
- * more channels than libsndfile reads is SONO_ERR_TOO_LARGE, with the
- * declared count in info->channels when known (0 otherwise). */
+/* Opens with libsndfile and checks what a decoder may claim (the file was
+ * opened already, by wav_read.c: a file that cannot be is SONO_ERR_IO
+ * there).  A file of more channels than libsndfile reads is
+ * SONO_ERR_TOO_LARGE, with the declared count in info->channels when known
+ * (0 otherwise). */
 static SNDFILE *open_checked(const sono__sndfile *lib, const char *path, sono_audio_info *info,
                              int *err)
 {
     SF_INFO sfi;
     memset(&sfi, 0, sizeof sfi);
-    FILE *probe = fopen(path, "rb");
-    if (!probe) {
-        *err = SONO_ERR_IO;
-        return NULL;
-    }
-    fclose(probe);
     SNDFILE *sf = lib->open(path, SFM_READ, &sfi);
     if (!sf) {
         long channels = declared_channels(lib);
@@ -141,6 +137,7 @@ static int decoder_open(decoder *d, const char *path, sono_audio_info *info)
     memset(d, 0, sizeof *d);
     memset(info, 0, sizeof *info);
     info->frames = -1;
+    /* wav_read.c first: it also tells a file that cannot be opened. */
     if ((d->wav = sono__wav_open(path, info, &err)) || err != SONO_OK)
         return err;
     if (!(d->lib = sono__sndfile_lib()))
