@@ -364,6 +364,24 @@ def while_long_file_runs(sono, src, out, act, tries=5):
     return None
 
 
+# The worker is stopped before each ^C so that it cannot finish its file in
+# between: filtering two minutes of audio takes only about 0.1 s, and a CI run
+# once saw the long file finish within the 5 ms between two ^C. A stopped
+# worker still dies of the SIGKILL that a second ^C makes batch send.
+def once(p, pid):
+    os.kill(pid, signal.SIGSTOP)
+    os.killpg(p.pid, signal.SIGINT)
+    time.sleep(0.05)
+    os.kill(pid, signal.SIGCONT)
+
+
+def twice(p, pid):
+    os.kill(pid, signal.SIGSTOP)
+    os.killpg(p.pid, signal.SIGINT)
+    time.sleep(0.005)
+    os.killpg(p.pid, signal.SIGINT)
+
+
 def killed_worker(sono, work):
     src = long_tree(work, "long", 120)
     out = os.path.join(work, "long-out")
@@ -378,7 +396,7 @@ def killed_worker(sono, work):
           % lines)
 
     out = os.path.join(work, "long-int")
-    p = while_long_file_runs(sono, src, out, lambda p, pid: os.killpg(p.pid, signal.SIGINT))
+    p = while_long_file_runs(sono, src, out, once)
     if not check(p is not None, "the long file caught in progress for ^C"):
         return
     lines = p.stderr_text.splitlines()
@@ -386,12 +404,6 @@ def killed_worker(sono, work):
           len(lines) == 1 and "1 converted, 0 up to date, 0 failed, 2 not started" in lines[0],
           "^C: the running file finished, no other started, exit 130: %d %r" %
           (p.returncode, lines))
-
-
-def twice(p, pid):
-    os.killpg(p.pid, signal.SIGINT)
-    time.sleep(0.005)
-    os.killpg(p.pid, signal.SIGINT)
 
 
 def interrupted_twice(sono, work):
