@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -55,6 +56,7 @@ static long long now_ns(void)
 
 struct sono__pool {
     int threads;                 /* workers, counting the caller */
+    long long spin_ns;           /* SPIN_NS, or 0 with more threads than cores */
     pthread_t ids[MAX_WORKERS];
     int started[MAX_WORKERS];
     pthread_mutex_t lock;
@@ -100,14 +102,14 @@ static int unfinished(sono__pool *p, unsigned long unused)
     return atomic_load_explicit(&p->pending, memory_order_acquire) > 0;
 }
 
-/* Spins for up to SPIN_NS while waiting(p, arg) holds; returns whether it
- * still does. */
+/* Spins for up to p->spin_ns while waiting(p, arg) holds; returns whether
+ * it still does. */
 static int spin(sono__pool *p, int (*waiting)(sono__pool *, unsigned long), unsigned long arg)
 {
     long long start = now_ns();
     for (unsigned i = 1; waiting(p, arg); i++) {
         cpu_relax();
-        if (i % SPINS_PER_CLOCK_READ == 0 && now_ns() - start > SPIN_NS)
+        if (i % SPINS_PER_CLOCK_READ == 0 && now_ns() - start > p->spin_ns)
             return waiting(p, arg);
     }
     return 0;
@@ -151,6 +153,10 @@ sono__pool *sono__pool_new(int threads, int *err)
         return NULL;
     }
     p->threads = threads;
+    /* A spinning thread on a core that another of the pool's threads needs
+     * would only delay it. */
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    p->spin_ns = cores > 0 && threads > cores ? 0 : SPIN_NS;
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->done, NULL);
