@@ -18,9 +18,12 @@
  * the count of unfinished pieces, as GNU OpenMP does (GOMP_SPINCOUNT);
  * only then do they sleep on the condition variables.  The counters are
  * atomics; the mutex still guards every change a sleeper waits for, so no
- * wake-up is lost. */
-#define _POSIX_C_SOURCE 200809L /* clock_gettime */
+ * wake-up is lost.  A pool with more threads than the process may use
+ * cores does not spin, and a long spin yields, so that a spinning thread
+ * does not hold the core the one it waits for needs. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +39,7 @@
  * rather than by a count: one `pause` takes from 3 to 40 ns depending on
  * the processor (20 ns measured here). */
 #define SPIN_NS 200000
+#define YIELD_AFTER_NS 20000
 #define SPINS_PER_CLOCK_READ 64
 
 static inline void cpu_relax(void)
@@ -66,7 +70,7 @@ struct sono__pool {
      * reads nothing else, since the caller may already be writing the
      * next loop's fields; one inside it reads them, and they stay put
      * until it has finished. */
-    atomic_ulong loop;
+    atomic_ullong loop;          /* 64 bits: never comes round again */
     atomic_int quit;
     atomic_int pending;          /* pieces of the current loop not finished */
     sono__range_fn fn;
@@ -88,7 +92,7 @@ typedef struct worker_arg {
 } worker_arg;
 
 /* Whether loop `seen` is still the current one and the pool is not quitting. */
-static int idle(sono__pool *p, unsigned long seen)
+static int idle(sono__pool *p, unsigned long long seen)
 {
     return atomic_load_explicit(&p->loop, memory_order_acquire) == seen &&
            !atomic_load_explicit(&p->quit, memory_order_relaxed);
@@ -96,23 +100,40 @@ static int idle(sono__pool *p, unsigned long seen)
 
 /* Whether pieces of the current loop are running; `unused` makes it a
  * condition for spin. */
-static int unfinished(sono__pool *p, unsigned long unused)
+static int unfinished(sono__pool *p, unsigned long long unused)
 {
     (void)unused;
     return atomic_load_explicit(&p->pending, memory_order_acquire) > 0;
 }
 
 /* Spins for up to p->spin_ns while waiting(p, arg) holds; returns whether
- * it still does. */
-static int spin(sono__pool *p, int (*waiting)(sono__pool *, unsigned long), unsigned long arg)
+ * it still does.  Past the first YIELD_AFTER_NS it yields at each clock
+ * read, so that on a busy core the thread it waits for can run. */
+static int spin(sono__pool *p, int (*waiting)(sono__pool *, unsigned long long),
+                unsigned long long arg)
 {
     long long start = now_ns();
     for (unsigned i = 1; waiting(p, arg); i++) {
         cpu_relax();
-        if (i % SPINS_PER_CLOCK_READ == 0 && now_ns() - start > p->spin_ns)
-            return waiting(p, arg);
+        if (i % SPINS_PER_CLOCK_READ == 0) {
+            long long spent = now_ns() - start;
+            if (spent > p->spin_ns)
+                return waiting(p, arg);
+            if (spent > YIELD_AFTER_NS)
+                sched_yield();
+        }
     }
     return 0;
+}
+
+/* The processors this process may run on (its affinity mask: taskset,
+ * cpusets), else those online. */
+static long usable_cores(void)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        return CPU_COUNT(&set);
+    return sysconf(_SC_NPROCESSORS_ONLN);
 }
 
 static void *worker_main(void *arg)
@@ -120,7 +141,7 @@ static void *worker_main(void *arg)
     sono__pool *p = ((worker_arg *)arg)->pool;
     int w = ((worker_arg *)arg)->index;
     sono__free(arg);
-    unsigned long seen = 0;
+    unsigned long long seen = 0;
     for (;;) {
         if (spin(p, idle, seen)) {
             pthread_mutex_lock(&p->lock);
@@ -155,8 +176,11 @@ sono__pool *sono__pool_new(int threads, int *err)
     p->threads = threads;
     /* A spinning thread on a core that another of the pool's threads needs
      * would only delay it. */
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long cores = usable_cores();
     p->spin_ns = cores > 0 && threads > cores ? 0 : SPIN_NS;
+    atomic_init(&p->loop, 0);
+    atomic_init(&p->quit, 0);
+    atomic_init(&p->pending, 0);
     pthread_mutex_init(&p->lock, NULL);
     pthread_cond_init(&p->wake, NULL);
     pthread_cond_init(&p->done, NULL);
@@ -219,8 +243,9 @@ void sono__pool_for(sono__pool *p, int pieces, size_t n, sono__range_fn fn, void
     p->ctx = ctx;
     p->n = n;
     atomic_store_explicit(&p->pending, helpers, memory_order_relaxed);
-    unsigned long next = (atomic_load_explicit(&p->loop, memory_order_relaxed) / 256 + 1) * 256 +
-                         (unsigned long)pieces;
+    unsigned long long next =
+        (atomic_load_explicit(&p->loop, memory_order_relaxed) / 256 + 1) * 256 +
+        (unsigned long long)pieces;
     pthread_mutex_lock(&p->lock);
     atomic_store_explicit(&p->loop, next, memory_order_release);
     if (helpers > 0)
