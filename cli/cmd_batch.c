@@ -288,8 +288,8 @@ int cmd_batch(int argc, char **argv)
     memset(&plan, 0, sizeof plan);
     memset(&cmd, 0, sizeof cmd);
     const char *in = NULL, *out = NULL, *ext = NULL;
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t jobs = cores > 0 ? (size_t)(cores < MAX_JOBS ? cores : MAX_JOBS) : 1;
+    int cores = sono_default_threads();
+    size_t jobs = (size_t)(cores < MAX_JOBS ? cores : MAX_JOBS);
     int dashes = 0, m;
     while (a.i < argc && !dashes) {
         const char *arg = argv[a.i];

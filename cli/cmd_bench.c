@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "bench.h"
 #include "cli.h"
@@ -213,8 +212,7 @@ int cmd_bench(int argc, char **argv)
     p.n_fft = BENCH_N_FFT;
     p.hop_length = BENCH_HOP;
     sono_stft_frame_count(&p, in.n, &frames);
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int n_threads = threads ? (int)threads : cores > 0 ? (int)(cores > 64 ? 64 : cores) : 1;
+    int n_threads = threads ? (int)threads : sono_default_threads();
     in.threads = n_threads;
 
     static double ms[16][MAX_RUNS];

@@ -75,6 +75,11 @@ extern "C" {
 /* "MAJOR.MINOR.PATCH" of the library actually linked. */
 SONO_API const char *sono_version_string(void);
 
+/* The worker threads that a `threads` of 0 stands for everywhere: one per
+ * processor this process may run on (its affinity mask, as `nproc` counts:
+ * taskset and cpusets lower it), at most 64. */
+SONO_API int sono_default_threads(void);
+
 /* ------------------------------------------------------------------------ */
 /* Status codes                                                              */
 
@@ -324,7 +329,7 @@ typedef struct sono_stft sono_stft;
 SONO_API sono_stft *sono_stft_new(const sono_stft_params *p, int *err);
 /* A plan whose pulls compute up to `block` frames at once (1 to 65536; 0
  * means 256), split into contiguous pieces among `threads` worker threads
- * (0: one per online core; at most 64 and at most block).  The plan starts
+ * (0: sono_default_threads(); at most 64 and at most block).  The plan starts
  * threads - 1 threads, which wait between pulls until sono_stft_free; a
  * pull of fewer than 16 frames runs on the calling thread alone.
  * Every frame is computed by the same code whatever the split, so results
@@ -1829,7 +1834,7 @@ SONO_API int sono_nearest_walk(const float *points, size_t n, size_t dims,
  * filled by the caller through sono_fft_floor_input) and an output of
  * frames x (n_fft/2 + 1) complex values; each run transforms every frame,
  * unnormalised, as numpy.fft.rfft, the frames cut into one contiguous piece
- * per thread (threads: 0 for one per online core, at most 64 and at most
+ * per thread (threads: 0 for sono_default_threads(), at most 64 and at most
  * frames), each piece one batched plan.  The input is left as it is, so
  * runs may be repeated.  SONO_ERR_INVALID for n_fft outside
  * [2, SONO_MAX_N_FFT], no frames or negative threads, SONO_ERR_TOO_LARGE

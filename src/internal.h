@@ -131,7 +131,7 @@ int sono__resample(sono__resampler *r, const float *in, size_t n_in,
 
 /* A parallel for-loop (parallel.c): fn(ctx, begin, end, worker) is called
  * once per worker with contiguous pieces of [0, n); returns when all are
- * done.  threads <= 0 means one per online core. */
+ * done.  threads <= 0 means sono_default_threads(). */
 typedef void (*sono__range_fn)(void *ctx, size_t begin, size_t end, int worker);
 int sono__threads_resolve(int threads);
 void sono__parallel_for(int threads, size_t n, sono__range_fn fn, void *ctx);

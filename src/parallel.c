@@ -7,7 +7,9 @@
  * pool to leak or to shut down.  The range is cut into one contiguous piece
  * per worker, so a computation whose pieces are independent gives the same
  * bits for any thread count. */
+#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
 #include <pthread.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -28,12 +30,21 @@ static void *run_piece(void *arg)
     return NULL;
 }
 
+int sono_default_threads(void)
+{
+    long n = -1;
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        n = CPU_COUNT(&set);
+    if (n <= 0)
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n <= 0 ? 1 : n > MAX_THREADS ? MAX_THREADS : (int)n;
+}
+
 int sono__threads_resolve(int threads)
 {
-    if (threads <= 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (int)n : 1;
-    }
+    if (threads <= 0)
+        return sono_default_threads();
     return threads > MAX_THREADS ? MAX_THREADS : threads;
 }
 

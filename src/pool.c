@@ -21,12 +21,11 @@
  * wake-up is lost.  A pool with more threads than the process may use
  * cores does not spin, and a long spin yields, so that a spinning thread
  * does not hold the core the one it waits for needs. */
-#define _GNU_SOURCE /* sched_getaffinity, CPU_COUNT */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime */
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -126,16 +125,6 @@ static int spin(sono__pool *p, int (*waiting)(sono__pool *, unsigned long long),
     return 0;
 }
 
-/* The processors this process may run on (its affinity mask: taskset,
- * cpusets), else those online. */
-static long usable_cores(void)
-{
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0)
-        return CPU_COUNT(&set);
-    return sysconf(_SC_NPROCESSORS_ONLN);
-}
-
 static void *worker_main(void *arg)
 {
     sono__pool *p = ((worker_arg *)arg)->pool;
@@ -176,8 +165,7 @@ sono__pool *sono__pool_new(int threads, int *err)
     p->threads = threads;
     /* A spinning thread on a core that another of the pool's threads needs
      * would only delay it. */
-    long cores = usable_cores();
-    p->spin_ns = cores > 0 && threads > cores ? 0 : SPIN_NS;
+    p->spin_ns = threads > sono_default_threads() ? 0 : SPIN_NS;
     atomic_init(&p->loop, 0);
     atomic_init(&p->quit, 0);
     atomic_init(&p->pending, 0);

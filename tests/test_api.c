@@ -1,7 +1,8 @@
 /* The library's contract: bad arguments are refused with a status code (no
  * crash, no output), and the documented error codes come back for bad
  * files and short signals.  SPDX-License-Identifier: GPL-3.0-or-later */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* sched_setaffinity, CPU_COUNT */
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,9 +36,36 @@ static int mel_err(size_t n_mels, double fmin, double fmax, double sr)
     return m ? SONO_OK : err;
 }
 
+/* sono_default_threads counts the processors the process may run on, as
+ * nproc does, and a plan of 0 threads takes that many. */
+static void default_threads(void)
+{
+    cpu_set_t all, one;
+    CHECK(sched_getaffinity(0, sizeof all, &all) == 0, "reading the affinity mask");
+    int n = CPU_COUNT(&all);
+    CHECK(sono_default_threads() == (n < 64 ? n : 64), "%d processors allowed, %d threads",
+          n, sono_default_threads());
+    int first = 0;
+    while (first < CPU_SETSIZE && !CPU_ISSET(first, &all))
+        first++;
+    CPU_ZERO(&one);
+    CPU_SET(first, &one);
+    CHECK(sched_setaffinity(0, sizeof one, &one) == 0, "narrowing to processor %d", first);
+    CHECK(sono_default_threads() == 1, "on one processor: %d threads", sono_default_threads());
+    sono_stft_params p;
+    sono_stft_params_default(&p);
+    int err = SONO_OK;
+    sono_stft *s = sono_stft_new_block(&p, 0, 0, &err);
+    CHECK(s && sono_stft_threads(s) == 1, "a plan of 0 threads on one processor: %d",
+          s ? sono_stft_threads(s) : -1);
+    sono_stft_free(s);
+    CHECK(sched_setaffinity(0, sizeof all, &all) == 0, "restoring the affinity mask");
+}
+
 int main(int argc, char **argv)
 {
     const char *data = argc > 1 ? argv[1] : "tests/data";
+    default_threads();
     CHECK(stft_err(0, 0, 0) == SONO_ERR_INVALID, "n_fft 0");
     CHECK(stft_err(1, 0, 0) == SONO_ERR_INVALID, "n_fft 1");
     CHECK(stft_err((size_t)1 << 31, 0, 0) == SONO_ERR_INVALID, "n_fft 2^31");
