@@ -109,6 +109,16 @@ int cli_parse_threads(cli_args *a, cli_common *c);
 int cli_check_threads(cli_common *c);
 /* Checks the STFT options against each other; reports and returns -1. */
 int cli_check_stft(cli_common *c);
+/* librosa's feature functions (melspectrogram, mfcc, the spectral features,
+ * onset_strength) take hop_length=512 whatever n_fft is, where librosa.stft
+ * and the inverse functions take win_length / 4. */
+#define CLI_FEATURE_HOP 512
+/* cli_check_stft for a feature command: the hop is CLI_FEATURE_HOP unless
+ * given, and a window shorter than that asks for --hop; reports and returns
+ * -1. */
+int cli_check_feature_stft(cli_common *c);
+/* The STFT options' help with the feature commands' default hop. */
+extern const char cli_help_feature_stft[];
 /* Checks that input and output were given and differ. */
 int cli_check_paths(cli_common *c, int need_output);
 /* Checks that the output's directory exists and is writable and that the

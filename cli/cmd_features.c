@@ -21,10 +21,6 @@ static const char *const kind_names[] = {"centroid", "bandwidth", "rolloff",
                                          "flatness", "onset", "rms", "zcr"};
 #define KINDS ((int)(sizeof kind_names / sizeof kind_names[0]))
 
-/* librosa's feature functions default to hop_length=512 whatever n_fft is,
- * unlike librosa.stft (win_length / 4). */
-#define FEATURE_HOP 512
-
 typedef struct opts {
     int kind;                  /* -1 until --kind */
     double roll_percent;
@@ -53,8 +49,10 @@ static void help(void)
            "The spectral kinds and onset take the STFT options, rms and zcr --n-fft as the\n"
            "frame length, --hop and --center; the hop is 512 unless given, as librosa's\n"
            "feature functions have it.  rms pads with --pad-mode, zcr with the edge samples;\n"
-           "the mel options are onset's.\n\n"
-           "%s\n%s\n%s", cli_help_audio, cli_help_stft, cli_help_mel);
+           "the mel options are onset's.  For onset, --no-center is onset_strength's\n"
+           "center=False: the mel spectrogram stays centred, and the envelope is not\n"
+           "shifted by n-fft / (2 hop) frames.\n\n"
+           "%s\n%s\n%s", cli_help_audio, cli_help_feature_stft, cli_help_mel);
 }
 
 /* --kind, --roll-percent, --lag, --max-size: 1 if consumed, 0 if not, -1
@@ -114,7 +112,7 @@ static void refuse(const char *arg, const char *why)
     cli_error(name, "%s", why);
 }
 
-static int check_options(const opts *o, cli_common *c)
+static int check_options(opts *o, cli_common *c)
 {
     char why[160];
     if (o->kind < 0) {
@@ -143,24 +141,20 @@ static int check_options(const opts *o, cli_common *c)
                "samples as librosa does");
         return -1;
     }
+    /* librosa's onset_strength(center=False) keeps its mel spectrogram
+     * centred (the argument is not passed on) and only leaves out the shift
+     * of n_fft / (2 hop) frames that matches the centring. */
     if (o->center_opt && o->kind == K_ONSET) {
-        refuse(o->center_opt, "does not apply to --kind onset: librosa's onset_strength "
-               "always centres its mel spectrogram and shifts the result to match");
-        return -1;
-    }
-    if (!c->hop_given) {
-        size_t win = c->win_given ? c->stft.win_length : c->stft.n_fft;
-        c->stft.hop_length = FEATURE_HOP;
-        if (!framed && win < FEATURE_HOP) {
-            cli_error(c->win_given ? "--win-length" : "--n-fft", "%zu is shorter than the "
-                      "default hop of %d samples (librosa's for features); give --hop too",
-                      win, FEATURE_HOP);
-            return -1;
-        }
+        o->onset.center = 0;
+        c->stft.center = 1;
     }
     /* rms and zcr frame the signal themselves and allow a hop above the
      * frame length, as librosa.util.frame does. */
-    return framed ? 0 : cli_check_stft(c);
+    if (!framed)
+        return cli_check_feature_stft(c);
+    if (!c->hop_given)
+        c->stft.hop_length = CLI_FEATURE_HOP;
+    return 0;
 }
 
 /* ---- spectral kinds: one STFT frame, one value ---- */

@@ -36,7 +36,7 @@ static void help(void)
            "  --weighting a        with --db: add the A-weighting of each band in dB, at\n"
            "                       mel_frequencies(n_mels, fmin, fmax), as\n"
            "                       librosa.perceptual_weighting\n"
-           "\n%s\n%s%s\n%s", cli_help_db, cli_help_audio, cli_help_stft, cli_help_threads,
+           "\n%s\n%s%s\n%s", cli_help_db, cli_help_audio, cli_help_feature_stft, cli_help_threads,
            cli_help_mel);
 }
 
@@ -106,7 +106,7 @@ int cmd_mel(int argc, char **argv)
         cli_error("--weighting", "applies only with --db");
         return EXIT_USAGE;
     }
-    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_stft(&c) ||
+    if (cli_check_db(&db) || cli_check_paths(&c, 1) || cli_check_feature_stft(&c) ||
         cli_check_threads(&c))
         return EXIT_USAGE;
 

@@ -34,7 +34,7 @@ static void help(void)
            "  -o, --output FILE    the .npy to write (required)\n"
            "  --n-mfcc N           number of coefficients, at most n-mels (default: 20)\n"
            "  --lifter L           sinusoidal liftering, 0 for none (default: 0)\n\n"
-           "%s\n%s%s\n%s", cli_help_audio, cli_help_stft, cli_help_threads, cli_help_mel);
+           "%s\n%s%s\n%s", cli_help_audio, cli_help_feature_stft, cli_help_threads, cli_help_mel);
 }
 
 int cmd_mfcc(int argc, char **argv)
@@ -70,7 +70,7 @@ int cmd_mfcc(int argc, char **argv)
         if (cli_parse_positional(&a, &c) < 0)
             return EXIT_USAGE;
     }
-    if (cli_check_paths(&c, 1) || cli_check_stft(&c) || cli_check_threads(&c))
+    if (cli_check_paths(&c, 1) || cli_check_feature_stft(&c) || cli_check_threads(&c))
         return EXIT_USAGE;
     if (n_mfcc > c.mel.n_mels) {
         cli_error("--n-mfcc", "%zu is more than --n-mels %zu", n_mfcc,

@@ -45,7 +45,7 @@ static void help(void)
            "  --size WxH           the picture's size, by area averaging (default: one pixel\n"
            "                       per row)\n"
            "  --cmap NAME          the picture's colormap (default: magma)\n\n"
-           "%s\n%s%s\n%s", cli_help_audio, cli_help_stft, cli_help_threads, cli_help_mel);
+           "%s\n%s%s\n%s", cli_help_audio, cli_help_feature_stft, cli_help_threads, cli_help_mel);
 }
 
 static int parse_own(cli_args *a, opts *o)
@@ -170,7 +170,7 @@ int cmd_similarity(int argc, char **argv)
         if (cli_parse_positional(&a, &c) < 0)
             return EXIT_USAGE;
     }
-    if (cli_check_paths(&c, 1) || cli_check_stft(&c) || cli_check_threads(&c))
+    if (cli_check_paths(&c, 1) || cli_check_feature_stft(&c) || cli_check_threads(&c))
         return EXIT_USAGE;
     int png = ends_with(c.output, ".png");
     if (!png && !ends_with(c.output, ".npy")) {

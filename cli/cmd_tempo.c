@@ -31,7 +31,7 @@ static void help(void)
            "near half and twice the tempo.\n\n"
            "  --json               one JSON object instead of text\n"
            "  --method M           metrical (default): scores each period by the tempogram\n"
-           "                       at its first four multiples too, which picks the beat\n"
+           "                       at its first three multiples, which picks the beat\n"
            "                       over a sub-beat, an off-beat or the bar more often;\n"
            "                       librosa: librosa's rule, its prior around --start-bpm\n"
            "                       (the result librosa gives; also printed by metrical)\n"
@@ -113,7 +113,6 @@ int cmd_tempo(int argc, char **argv)
     int m;
     cli_common_init(&c);
     sono_tempo_params_default(&o.tempo);
-    c.stft.hop_length = 512;  /* librosa's onset_strength and tempo */
     while (a.i < argc) {
         const char *arg = argv[a.i];
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
@@ -137,12 +136,13 @@ int cmd_tempo(int argc, char **argv)
             if (m < 0 || cli_size("--hop", a.value, 1, SONO_MAX_N_FFT, &v))
                 return EXIT_USAGE;
             c.stft.hop_length = v;
+            c.hop_given = 1;
             continue;
         }
         if (cli_parse_positional(&a, &c) < 0)
             return EXIT_USAGE;
     }
-    if (cli_check_paths(&c, 0) || cli_check_stft(&c))
+    if (cli_check_paths(&c, 0) || cli_check_feature_stft(&c))
         return EXIT_USAGE;
     int r;
     sono_source *src = cli_open_audio(&c, &r);

@@ -163,14 +163,25 @@ int cli_parse_audio(cli_args *a, cli_common *c)
     return 0;
 }
 
-const char cli_help_stft[] =
-    "STFT options:\n"
+#define HELP_STFT_HEAD                                                             \
+    "STFT options:\n"                                                             \
     "  --n-fft N            FFT size (default: 2048)\n"
-    "  --hop N              hop length in samples (default: win-length / 4)\n"
-    "  --win-length N       window length, at most n-fft (default: n-fft)\n"
-    "  --window NAME        hann, hamming, blackman, bartlett, rectangular (default: hann)\n"
-    "  --center, --no-center  pad n-fft/2 on both sides (default: --center)\n"
-    "  --pad-mode MODE      constant, reflect, edge (default: constant)\n";
+#define HELP_STFT_TAIL                                                             \
+    "  --win-length N       window length, at most n-fft (default: n-fft)\n"       \
+    "  --window NAME        hann, hamming, blackman, bartlett, rectangular (default: hann)\n" \
+    "  --center, --no-center  pad n-fft/2 on both sides (default: --center)\n"    \
+    "  --pad-mode MODE      constant, reflect, edge (default: constant)\n"
+
+const char cli_help_stft[] =
+    HELP_STFT_HEAD
+    "  --hop N              hop length in samples (default: win-length / 4, as librosa.stft)\n"
+    HELP_STFT_TAIL;
+
+const char cli_help_feature_stft[] =
+    HELP_STFT_HEAD
+    "  --hop N              hop length in samples (default: 512 whatever the window, as\n"
+    "                       librosa's feature functions)\n"
+    HELP_STFT_TAIL;
 
 int cli_parse_stft(cli_args *a, cli_common *c)
 {
@@ -266,6 +277,21 @@ int cli_check_stft(cli_common *c)
         return -1;
     }
     return 0;
+}
+
+int cli_check_feature_stft(cli_common *c)
+{
+    if (!c->hop_given) {
+        size_t win = c->win_given ? c->stft.win_length : c->stft.n_fft;
+        if (win < CLI_FEATURE_HOP) {
+            cli_error(c->win_given ? "--win-length" : "--n-fft",
+                      "%zu is shorter than the default hop of %d samples (librosa's for "
+                      "features); give --hop too", win, CLI_FEATURE_HOP);
+            return -1;
+        }
+        c->stft.hop_length = CLI_FEATURE_HOP;
+    }
+    return cli_check_stft(c);
 }
 
 const char cli_help_mel[] =

@@ -119,6 +119,14 @@ def cases(data, files):
         (sp, ["--kind", "onset"], lambda y, sr: fm.onset_strength(y, sr), REL3),
         (robin, ["--kind", "onset", "--n-fft", "1024", "--hop", "256"],
          lambda y, sr: fm.onset_strength(y, sr, n_fft=1024, hop_length=256), REL3),
+        # onset_strength(center=False): the mel spectrogram stays centred, no shift
+        (cat, ["--kind", "onset", "--no-center"],
+         lambda y, sr: fm.onset_strength(y, sr, center=False), REL3),
+        (sp, ["--kind", "onset", "--no-center", "--lag", "3", "--n-fft", "1024"],
+         lambda y, sr: fm.onset_strength(y, sr, center=False, lag=3, n_fft=1024), REL3),
+        # librosa's feature functions hop 512 whatever the window
+        (robin, ["--kind", "centroid", "--n-fft", "1024"],
+         lambda y, sr: fm.spectral_centroid(y, sr, n_fft=1024, hop_length=512), REL),
         (sp, ["--kind", "onset", "--lag", "2", "--max-size", "3", "--n-mels", "64"],
          lambda y, sr: fm.onset_strength(y, sr, lag=2, max_size=3, n_mels=64), REL3),
         (cat, ["--kind", "onset", "--fmin", "100", "--fmax", "8000", "--htk", "--hop", "256",

@@ -103,6 +103,7 @@ CASES = [
     C("mel_trumpetogg_ch1_offset_duration", "mel", "trumpet.ogg",
       audio=dict(channel=1, offset=0.5, duration=1.25)),
     C("mel_robin_nocenter_n1024", "mel", "robin.ogg", stft=dict(center=False, n_fft=1024)),
+    C("mel_cat_win1024_default_hop", "mel", "cat.wav", stft=dict(win_length=1024)),
     C("mel_cat_db_refmax", "mel", "cat.wav", db=True, ref="max"),
     C("mel_trumpetflac_db_ref1_topdbnone", "mel", "trumpet.flac", db=True, ref=1.0, top_db=None),
     C("mel_robin_db_topdb60", "mel", "robin.ogg", db=True, top_db=60.0),
@@ -119,6 +120,7 @@ CASES = [
     C("mfcc_trumpetflac_13_l22", "mfcc", "trumpet.flac", n_mfcc=13, lifter=22),
     C("mfcc_trumpetflac_40_l0", "mfcc", "trumpet.flac", n_mfcc=40, lifter=0),
     C("mfcc_speech_default", "mfcc", "speech.ogg"),
+    C("mfcc_speech_n1024_default_hop", "mfcc", "speech.ogg", stft=dict(n_fft=1024)),
     C("mfcc_speech_13_l22_n512_h160_mels40_htk", "mfcc", "speech.ogg", n_mfcc=13, lifter=22,
       stft=dict(n_fft=512, hop=160), mel=dict(n_mels=40, fmin=20.0, fmax=8000.0, htk=True)),
     C("mfcc_trumpetogg_ch0_20_l10", "mfcc", "trumpet.ogg", audio=dict(channel=0), n_mfcc=20,
@@ -190,18 +192,21 @@ def mel_args(m):
     return out
 
 
-def full_stft(s):
+def full_stft(s, feature=False):
+    """The STFT parameters a case leaves to the defaults, as librosa fills them in:
+    librosa.stft's hop is win_length // 4, the feature functions' (melspectrogram,
+    mfcc) 512 whatever the window (feature=True)."""
     p = dict(STFT_DEFAULTS)
     p.update(s)
     if p["win_length"] is None:
         p["win_length"] = p["n_fft"]
     if p["hop"] is None:
-        p["hop"] = p["win_length"] // 4
+        p["hop"] = 512 if feature else p["win_length"] // 4
     return p
 
 
-def model_stft_kwargs(s):
-    p = full_stft(s)
+def model_stft_kwargs(s, feature=False):
+    p = full_stft(s, feature)
     return dict(n_fft=p["n_fft"], hop_length=p["hop"], win_length=p["win_length"],
                 window=p["window"], center=p["center"], pad_mode=p["pad_mode"])
 
@@ -222,7 +227,7 @@ def model_load(data_dir, case):
 # --------------------------------------------------------------------------- model results
 def model_result(case, y, sr):
     """Expected array and (kind, tol) for stft / mel / mfcc cases."""
-    sk = model_stft_kwargs(case["stft"])
+    sk = model_stft_kwargs(case["stft"], feature=case["cmd"] in ("mel", "mfcc"))
     if case["cmd"] == "stft":
         D = lm.stft(y, **sk)
         out = case.get("out")
