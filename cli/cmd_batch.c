@@ -55,12 +55,13 @@ static void help(void)
            "  --force              convert again even where the output is newer (the\n"
            "                       options are not compared: give it after changing them)\n"
            "  --ext EXT            the outputs' extension (default: the command's: npy for\n"
-           "                       stft, mel, mfcc, logfreq and embed; png for render,\n"
-           "                       waveform, histogram and image-svd; wav for filter,\n"
-           "                       transform, istft, invert and image2sound)\n\n"
-           "Input files, by extension (any case): .npy for istft, .npy and .png for invert,\n"
-           ".png, .jpg and .jpeg for image2sound and image-svd, and for the other commands\n"
-           "audio:", MAX_JOBS);
+           "                       stft, mel, mfcc, logfreq, cqt, features and embed; png\n"
+           "                       for render, waveform, histogram, similarity and\n"
+           "                       image-svd; wav for filter, transform, istft, icqt,\n"
+           "                       invert and image2sound)\n\n"
+           "Input files, by extension (any case): .npy for istft and icqt, .npy and .png\n"
+           "for invert, .png, .jpg and .jpeg for image2sound and image-svd, and for the\n"
+           "other commands audio:", MAX_JOBS);
     const char *const *audio = batch_extensions(BATCH_AUDIO);
     for (size_t i = 0; audio[i]; i++)
         printf("%s .%s%s", i % 8 ? "" : "\n ", audio[i], audio[i + 1] ? "," : ".\n");

@@ -358,9 +358,17 @@ static int bandpass(const effect *e, spectrogram *g)
     int err;
     sono_iir *f = sono_butter_new((int)e->order, SONO_FILTER_BANDPASS, e->low, e->high,
                                   g->sample_rate, &err);
+    if (!f && err != SONO_ERR_INVALID) {
+        cli_error(e->name, "%s", sono_strerror(err));
+        return EXIT_FAIL;
+    }
     if (!f) {
-        cli_error(e->name, "cannot design the filter (--order %zu, %g to %g Hz): %s",
-                  e->order, e->low, e->high, sono_strerror(err));
+        /* The rest was checked: the 'ba' form is not accurate (butter.c),
+         * as `sono filter` says too. */
+        cli_error(e->name, "%g to %g Hz at order %zu and %g Hz cannot be computed accurately "
+                  "as b, a coefficients: its poles crowd together; lower --order, widen the "
+                  "band or move it towards sr/4 (%g Hz)", e->low, e->high, e->order,
+                  g->sample_rate, g->sample_rate / 4);
         return EXIT_USAGE;
     }
     float *y = malloc((g->length ? g->length : 1) * sizeof *y);
