@@ -28,15 +28,25 @@ void *sono__realloc_array(void *p, size_t count, size_t size);
 /* sono__malloc(a * b * size), NULL on overflow: a matrix. */
 void *sono__malloc_array2(size_t a, size_t b, size_t size);
 
-/* A shared library loaded on first use (dynload.c): dlopen(soname), then
- * each name's address stored in the function pointer at its slot (NULL
- * when missing).  SONO_ERR_LIBRARY when the library or a name is missing.
- * Callers run it once, under pthread_once. */
+/* A shared library loaded on first use (dynload.c): the first call of
+ * sono__dynload dlopens soname and stores each name's address in the
+ * function pointer at its slot (NULL when missing); every call, from any
+ * thread, returns that first call's status: SONO_ERR_LIBRARY when the
+ * library or a name is missing.  A library is a static sono__dynlib:
+ *   static sono__dynlib soxr = SONO__DYNLIB("libsoxr.so.0", syms); */
 typedef struct sono__dynsym {
     const char *name;
     void *slot; /* the address of a function pointer */
 } sono__dynsym;
-int sono__dynload(const char *soname, const sono__dynsym *syms, size_t n);
+typedef struct sono__dynlib {
+    const char *soname;
+    const sono__dynsym *syms;
+    size_t n;
+    _Atomic int loaded; /* set once, under dynload.c's lock */
+    int status;
+} sono__dynlib;
+#define SONO__DYNLIB(soname, syms) {(soname), (syms), sizeof(syms) / sizeof((syms)[0]), 0, 0}
+int sono__dynload(sono__dynlib *lib);
 
 /* Plain WAV files read without libsndfile (wav_read.c).  sono__wav_open
  * returns NULL with *err SONO_OK for any file it leaves to libsndfile, and

@@ -14,7 +14,6 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "internal.h"
@@ -37,27 +36,21 @@ static struct {
     __typeof__(LAPACKE_dsyevd_work) *dsyevd;
     __typeof__(LAPACKE_dgeqrf_work) *dgeqrf;
     __typeof__(LAPACKE_dorgqr_work) *dorgqr;
-    int status;
 } lib;
 
-static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
-
-static void load_libraries(void)
-{
-    const sono__dynsym blas[] = {
-        {"cblas_dgemm", &lib.dgemm}, {"cblas_sgemm", &lib.sgemm}};
-    const sono__dynsym lapacke[] = {
-        {"LAPACKE_dgesdd_work", &lib.dgesdd}, {"LAPACKE_dsyevd_work", &lib.dsyevd},
-        {"LAPACKE_dgeqrf_work", &lib.dgeqrf}, {"LAPACKE_dorgqr_work", &lib.dorgqr}};
-    int a = sono__dynload(SONO_BLAS_LIBRARY, blas, sizeof blas / sizeof blas[0]);
-    int b = sono__dynload(SONO_LAPACKE_LIBRARY, lapacke, sizeof lapacke / sizeof lapacke[0]);
-    lib.status = a != SONO_OK ? a : b;
-}
+static const sono__dynsym blas_syms[] = {
+    {"cblas_dgemm", &lib.dgemm}, {"cblas_sgemm", &lib.sgemm}};
+static const sono__dynsym lapacke_syms[] = {
+    {"LAPACKE_dgesdd_work", &lib.dgesdd}, {"LAPACKE_dsyevd_work", &lib.dsyevd},
+    {"LAPACKE_dgeqrf_work", &lib.dgeqrf}, {"LAPACKE_dorgqr_work", &lib.dorgqr}};
+static sono__dynlib blas = SONO__DYNLIB(SONO_BLAS_LIBRARY, blas_syms);
+static sono__dynlib lapacke = SONO__DYNLIB(SONO_LAPACKE_LIBRARY, lapacke_syms);
 
 int sono__linalg_load(void)
 {
-    pthread_once(&lib_once, load_libraries);
-    return lib.status;
+    int a = sono__dynload(&blas);
+    int b = sono__dynload(&lapacke);
+    return a != SONO_OK ? a : b;
 }
 
 _Static_assert(sizeof(lapack_int) == sizeof(int),

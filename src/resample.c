@@ -4,7 +4,6 @@
  *
  * libsoxr is loaded by the first resampler (dynload.c says why). */
 #include <math.h>
-#include <pthread.h>
 #include <soxr.h>
 
 #include "internal.h"
@@ -21,19 +20,13 @@ static struct {
     __typeof__(soxr_process) *process;
     __typeof__(soxr_io_spec) *io_spec;
     __typeof__(soxr_quality_spec) *quality_spec;
-    int status;
 } lib;
 
-static pthread_once_t soxr_once = PTHREAD_ONCE_INIT;
-
-static void load_soxr(void)
-{
-    const sono__dynsym syms[] = {
-        {"soxr_create", &lib.create},   {"soxr_delete", &lib.delete},
-        {"soxr_process", &lib.process}, {"soxr_io_spec", &lib.io_spec},
-        {"soxr_quality_spec", &lib.quality_spec}};
-    lib.status = sono__dynload(SONO_SOXR_LIBRARY, syms, sizeof syms / sizeof syms[0]);
-}
+static const sono__dynsym soxr_syms[] = {
+    {"soxr_create", &lib.create},   {"soxr_delete", &lib.delete},
+    {"soxr_process", &lib.process}, {"soxr_io_spec", &lib.io_spec},
+    {"soxr_quality_spec", &lib.quality_spec}};
+static sono__dynlib soxr = SONO__DYNLIB(SONO_SOXR_LIBRARY, soxr_syms);
 
 struct sono__resampler {
     soxr_t soxr;
@@ -47,10 +40,10 @@ sono__resampler *sono__resampler_new(double in_rate, double out_rate, int *err)
             *err = SONO_ERR_INVALID;
         return NULL;
     }
-    pthread_once(&soxr_once, load_soxr);
-    if (lib.status != SONO_OK) {
+    int status = sono__dynload(&soxr);
+    if (status != SONO_OK) {
         if (err)
-            *err = lib.status;
+            *err = status;
         return NULL;
     }
     sono__resampler *r = sono__calloc(1, sizeof *r);

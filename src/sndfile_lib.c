@@ -1,8 +1,6 @@
 /* libsndfile, loaded by the first file that needs it: every container but
  * the plain WAV files that wav_read.c reads, and every file written
  * (dynload.c says why).  SPDX-License-Identifier: GPL-3.0-or-later */
-#include <pthread.h>
-
 #include "internal.h"
 #include "sndfile_lib.h"
 
@@ -12,26 +10,20 @@
 #endif
 
 static sono__sndfile lib;
-static int lib_status;
-static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
 
-static void load(void)
-{
-    const sono__dynsym syms[] = {
-        {"sf_open", &lib.open},
-        {"sf_open_fd", &lib.open_fd},
-        {"sf_close", &lib.close},
-        {"sf_command", &lib.command},
-        {"sf_error", &lib.error},
-        {"sf_seek", &lib.seek},
-        {"sf_readf_float", &lib.readf_float},
-        {"sf_writef_float", &lib.writef_float},
-        {"sf_write_sync", &lib.write_sync}};
-    lib_status = sono__dynload(SONO_SNDFILE_LIBRARY, syms, sizeof syms / sizeof syms[0]);
-}
+static const sono__dynsym syms[] = {
+    {"sf_open", &lib.open},
+    {"sf_open_fd", &lib.open_fd},
+    {"sf_close", &lib.close},
+    {"sf_command", &lib.command},
+    {"sf_error", &lib.error},
+    {"sf_seek", &lib.seek},
+    {"sf_readf_float", &lib.readf_float},
+    {"sf_writef_float", &lib.writef_float},
+    {"sf_write_sync", &lib.write_sync}};
+static sono__dynlib sndfile = SONO__DYNLIB(SONO_SNDFILE_LIBRARY, syms);
 
 const sono__sndfile *sono__sndfile_lib(void)
 {
-    pthread_once(&lib_once, load);
-    return lib_status == SONO_OK ? &lib : NULL;
+    return sono__dynload(&sndfile) == SONO_OK ? &lib : NULL;
 }
